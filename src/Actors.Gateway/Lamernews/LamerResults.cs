@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Actors.Gateway.Lamernews;
+
+/// <summary>
+/// The Lamernews API envelope: always HTTP 200 and JSON, <c>{"status":"ok",...}</c> on success and
+/// <c>{"status":"err","error":"sentence"}</c> on failure. Every /api news and user route answers through these.
+/// </summary>
+public static class LamerResults
+{
+    /// <summary><c>{"status":"ok"}</c> plus the properties of <paramref name="extra"/> (an anonymous object or a JsonObject).</summary>
+    public static IResult Ok(object? extra = null)
+    {
+        var body = new JsonObject { ["status"] = "ok" };
+        if (extra is not null)
+        {
+            var node = extra as JsonObject ?? JsonSerializer.SerializeToNode(extra, extra.GetType(), Json)?.AsObject();
+            if (node is not null)
+            {
+                foreach (var (key, value) in node.ToList())
+                {
+                    node.Remove(key);
+                    body[key] = value;
+                }
+            }
+        }
+
+        return Results.Json(body, Json);
+    }
+
+    /// <summary><c>{"status":"err","error":message}</c> with HTTP 200, as Lamernews answers every failure.</summary>
+    public static IResult Error(string message) =>
+        Results.Json(new JsonObject { ["status"] = "err", ["error"] = message }, Json);
+
+    /// <summary>The rejection's sentence in the error envelope.</summary>
+    public static IResult Error(Rejection rejection) => Error(rejection.Message);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,17 @@
+using Actors.Gateway.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddActorsCluster();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseCorrelationIds();
+app.MapOpenApi();
+app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+
+app.Run();
+
+/// <summary>The gateway's entry point, visible to the in-process HTTP tests.</summary>
+public partial class Program;

@@ -1,0 +1,40 @@
+namespace Actors.EventSourcing;
+
+/// <summary>
+/// The event log: the source of truth. Streams are append-only; an append states the version it expects the
+/// stream to be at, and a log that finds another version refuses the whole append (nothing is overwritten).
+/// </summary>
+public interface IEventLog
+{
+    /// <summary>Appends <paramref name="events"/> to <paramref name="streamId"/> if it is at <paramref name="expectedVersion"/> (0 = new stream).</summary>
+    /// <exception cref="WrongExpectedVersionException">Another writer appended first.</exception>
+    Task<IReadOnlyList<RecordedEvent>> AppendAsync(
+        string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default);
+
+    /// <summary>The events of one stream with a version greater than <paramref name="afterVersion"/>, in order.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="maxCount"/> events of the whole log (or of one category) with a position greater than
+    /// <paramref name="afterPosition"/>, in position order. A reader that follows positions never misses an event.
+    /// </summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
+        long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Who asked for the events being appended.</summary>
+public sealed record EventMetadata(string? CorrelationId, string? CausationId)
+{
+    public static readonly EventMetadata None = new(null, null);
+}
+
+/// <summary>An append found the stream at another version than the writer expected.</summary>
+public sealed class WrongExpectedVersionException(string streamId, long expected, long actual)
+    : Exception($"Stream '{streamId}' is at version {actual}, the append expected {expected}.")
+{
+    public string StreamId { get; } = streamId;
+
+    public long ExpectedVersion { get; } = expected;
+
+    public long ActualVersion { get; } = actual;
+}

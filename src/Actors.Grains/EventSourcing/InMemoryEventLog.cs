@@ -1,0 +1,73 @@
+namespace Actors.EventSourcing;
+
+/// <summary>The embedded default: the whole log in this process's memory. Lost when the process stops.</summary>
+public sealed class InMemoryEventLog(TimeProvider time) : IEventLog
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
+    private readonly List<RecordedEvent> _all = [];
+
+    public Task<IReadOnlyList<RecordedEvent>> AppendAsync(
+        string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_streams.TryGetValue(streamId, out var stream))
+            {
+                stream = [];
+                _streams.Add(streamId, stream);
+            }
+
+            if (stream.Count != expectedVersion)
+            {
+                throw new WrongExpectedVersionException(streamId, expectedVersion, stream.Count);
+            }
+
+            var recorded = new RecordedEvent[events.Count];
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = new RecordedEvent(
+                    streamId, stream.Count + 1, _all.Count + 1, Guid.NewGuid(), now, metadata.CorrelationId, metadata.CausationId, events[i]);
+                stream.Add(e);
+                _all.Add(e);
+                recorded[i] = e;
+            }
+
+            return Task.FromResult<IReadOnlyList<RecordedEvent>>(recorded);
+        }
+    }
+
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_streams.TryGetValue(streamId, out var stream) || afterVersion >= stream.Count)
+            {
+                return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
+            }
+
+            return Task.FromResult<IReadOnlyList<RecordedEvent>>(stream.GetRange((int)afterVersion, stream.Count - (int)afterVersion).ToArray());
+        }
+    }
+
+    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
+        long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default)
+    {
+        var result = new List<RecordedEvent>(Math.Min(maxCount, 1024));
+        lock (_gate)
+        {
+            // Positions are 1-based and dense here, so position p lives at index p - 1.
+            for (var i = (int)Math.Max(0, afterPosition); i < _all.Count && result.Count < maxCount; i++)
+            {
+                var e = _all[i];
+                if (category is null || e.Category == category)
+                {
+                    result.Add(e);
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<RecordedEvent>>(result);
+    }
+}

@@ -1,0 +1,32 @@
+using Actors.EventSourcing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace Actors.Hosting;
+
+public static class ActorsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything a silo of this system needs, in the embedded in-memory default: the event log, grain storage,
+    /// reminders and the stream provider that delivers domain events to projections.
+    /// </summary>
+    public static ISiloBuilder AddActors(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
+        silo.Services.AddOptions<EventDeliveryOptions>();
+
+        silo.AddMemoryGrainStorageAsDefault();
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.UseInMemoryReminderService();
+        silo.AddMemoryStreams(EventStreams.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(EventStreams.Partitions);
+            // The pulling agents poll their queues; the default 100 ms would dominate the vote-to-ranking delay.
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
+        });
+
+        return silo;
+    }
+}
