@@ -1,3 +1,4 @@
+using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
 using Actors.Gateway.Users;
 
@@ -11,6 +12,7 @@ var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
+app.MapAccountsApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 
 app.Run();
