@@ -84,19 +84,6 @@ public class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Karma_grows_by_the_hourly_increment_when_an_active_user_comes_back_after_an_hour()
-    {
-        var (id, token, _) = await Register(FreshName());
-        var user = Grains.GetGrain<IUserGrain>(id);
-
-        Assert.Equal(1, (await user.Authenticate(token))!.Karma);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(3601));
-
-        Assert.Equal(2, (await user.Authenticate(token))!.Karma);
-        Assert.Equal(2, (await user.Authenticate(token))!.Karma);
-    }
-
-    [Fact]
     public async Task Replies_are_counted_once_per_source_event_and_reset_when_read()
     {
         var (id, _, _) = await Register(FreshName());
