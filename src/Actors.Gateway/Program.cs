@@ -14,6 +14,7 @@ app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapAccountsApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapUsersApi();
 
 app.Run();
 
