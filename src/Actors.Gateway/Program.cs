@@ -1,8 +1,10 @@
 using Actors.Gateway.Hosting;
+using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
+builder.AddUsers();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
