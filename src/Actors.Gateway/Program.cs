@@ -1,4 +1,5 @@
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapNewsApi();
 
 app.Run();
 
