@@ -1,4 +1,5 @@
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapUsersApi();
+app.MapNewsApi();
 
 app.Run();
 

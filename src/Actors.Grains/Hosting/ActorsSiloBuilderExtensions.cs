@@ -1,4 +1,5 @@
 using Actors.EventSourcing;
+using Actors.News;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -28,6 +29,7 @@ public static class ActorsSiloBuilderExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
         });
 
+        silo.AddNews();
         return silo;
     }
 }
