@@ -1,3 +1,4 @@
+using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
 using Actors.Gateway.News;
 using Actors.Gateway.Users;
@@ -12,6 +13,7 @@ var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
+app.MapAccountsApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapUsersApi();
 app.MapNewsApi();
