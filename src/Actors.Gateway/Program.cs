@@ -3,13 +3,14 @@ using Actors.Gateway.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
+builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapActorsOperations();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 using Actors.EventSourcing;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -16,6 +17,8 @@ public static class ActorsSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
         silo.Services.AddOptions<EventDeliveryOptions>();
+
+        silo.AddActorsObservability();
 
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
