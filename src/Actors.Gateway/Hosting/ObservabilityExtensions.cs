@@ -31,8 +31,11 @@ public static class GatewayObservabilityExtensions
     public static WebApplication MapActorsOperations(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthResponses.WriteAsync });
+        string[] reads = [HttpMethods.Get, HttpMethods.Head];
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata(reads));
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthResponses.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata(reads));
         app.MapActorsDashboard("/dashboard");
         return app;
     }
