@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
 builder.AddUsers();
+builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -14,9 +15,9 @@ var app = builder.Build();
 app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapAccountsApi();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapUsersApi();
 app.MapNewsApi();
+app.MapActorsOperations();
 
 app.Run();
 

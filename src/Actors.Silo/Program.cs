@@ -1,6 +1,8 @@
 using Actors.Hosting;
+using Actors.Observability;
 
 var builder = Host.CreateApplicationBuilder(args);
+builder.AddActorsTelemetry("actors-silo");
 
 builder.UseOrleans(silo =>
 {

@@ -1,4 +1,5 @@
 using Actors.Hosting;
+using Orleans.Dashboard;
 
 namespace Actors.Gateway.Hosting;
 
@@ -26,6 +27,7 @@ public static class ClusterHostingExtensions
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddActors();
+            silo.AddDashboard();
         });
         builder.Services.AddHostedService<StorageModeBanner>();
         return builder;

@@ -1,5 +1,6 @@
 using Actors.EventSourcing;
 using Actors.News;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -18,6 +19,8 @@ public static class ActorsSiloBuilderExtensions
         silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
         silo.Services.AddOptions<EventDeliveryOptions>();
+
+        silo.AddActorsObservability();
 
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
