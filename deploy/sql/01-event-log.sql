@@ -138,6 +138,9 @@ CREATE TABLE IF NOT EXISTS actors_checkpoints
     position   bigint      NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- Set by an operator to make the reader go back (e.g. 0 to re-deliver the whole log for a rebuild); the reader
+-- applies it, then clears it.
+ALTER TABLE actors_checkpoints ADD COLUMN IF NOT EXISTS rewind_to bigint NULL;
 
 -- Dead letters: events a consumer kept failing on. The rest of the stream went on; these wait here until
 -- replayed (replay_requested_at set, delivered again, then replayed_at set) or dismissed.

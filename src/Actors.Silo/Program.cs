@@ -1,11 +1,9 @@
 using Actors.Hosting;
 
+// One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
+// Orleans__SiloPort, Orleans__GatewayPort.
 var builder = Host.CreateApplicationBuilder(args);
 
-builder.UseOrleans(silo =>
-{
-    silo.UseLocalhostClustering();
-    silo.AddActors();
-});
+builder.AddActorsSilo();
 
 await builder.Build().RunAsync();
