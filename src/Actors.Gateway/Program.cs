@@ -1,11 +1,13 @@
 using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
 builder.AddUsers();
+builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -13,8 +15,9 @@ var app = builder.Build();
 app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapAccountsApi();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapUsersApi();
+app.MapNewsApi();
+app.MapActorsOperations();
 
 app.Run();
 
