@@ -40,7 +40,13 @@ public sealed class TransferGrain(
         _remind = options.Value.ResumeWithReminders ?? ServiceProvider.GetRequiredService<IEventLog>() is not InMemoryEventLog;
         if (IsPending)
         {
-            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away.
+            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away,
+            // and make sure a reminder exists (the crash may have come between the request and its registration).
+            if (_remind)
+            {
+                await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
+            }
+
             ScheduleRetry(TimeSpan.Zero);
         }
     }
