@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapUsersApi();
 app.MapNewsApi();
 
 app.Run();

@@ -20,6 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             silo.AddActors();
         });
         Cluster = builder.Build();

@@ -15,6 +15,7 @@ public static class ActorsSiloBuilderExtensions
     public static ISiloBuilder AddActors(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
         silo.Services.AddOptions<EventDeliveryOptions>();
 

@@ -1,3 +1,5 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Actors.Users;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +20,7 @@ public sealed class NewsAuthorState
 public sealed class NewsAuthorGrain(
     [PersistentState("news-author")] IPersistentState<NewsAuthorState> state,
     IOptions<NewsOptions> options,
-    TimeProvider clock) : Grain, INewsAuthorGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, INewsAuthorGrain
 {
     private readonly NewsOptions _options = options.Value;
 

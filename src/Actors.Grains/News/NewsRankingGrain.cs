@@ -1,4 +1,8 @@
+using Actors.Hosting;
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Actors.EventSourcing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;
@@ -13,7 +17,8 @@ namespace Actors.News;
 /// list changes.
 /// </para>
 /// </summary>
-public sealed class NewsRankingGrain(IEventLog log, TimeProvider clock, IOptions<NewsOptions> options) : Grain, INewsRankingGrain
+public sealed class NewsRankingGrain(
+    IEventLog log, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<NewsOptions> options) : Grain, INewsRankingGrain
 {
     private sealed class Entry
     {
