@@ -1,6 +1,6 @@
 using Actors.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;

@@ -1,8 +1,8 @@
-using Actors.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Actors.EventSourcing;
+using Actors.Hosting;
 using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;

@@ -1,7 +1,5 @@
-using Actors.Hosting;
-using Actors.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Actors.EventSourcing;
+using Actors.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
