@@ -6,7 +6,7 @@ using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
 //   dotnet run -c Release --project tests/Actors.Load -- <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080]
-//                                                      [--workers 64] [--users 400] [--news 400]
+//                                                      [--workers 64] [--users 400] [--news 400] [--gateway-pid PID]
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
@@ -26,6 +26,7 @@ using var http = new HttpClient(new SocketsHttpHandler
     Timeout = TimeSpan.FromSeconds(30),
 };
 var api = new NewsApiClient(http);
+Runner.GatewayPid = options.GatewayPid;
 
 return options.Scenario switch
 {
@@ -37,7 +38,7 @@ return options.Scenario switch
 
 namespace Actors.Load
 {
-    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News)
+    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null)
     {
         public static LoadOptions? Parse(string[] args)
         {
@@ -57,6 +58,7 @@ namespace Actors.Load
                     "--workers" => o with { Workers = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--news" => o with { News = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--gateway-pid" => o with { GatewayPid = int.Parse(value, CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }
@@ -266,6 +268,9 @@ namespace Actors.Load
 
     internal sealed record RunResult(long Count, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, string? FirstError)
     {
+        /// <summary>CPU seconds the gateway process used during the run (from /proc), when its pid was given.</summary>
+        public double? GatewayCpuSeconds { get; init; }
+
         public void Print(string what, double lamernews)
         {
             var rate = Count / Elapsed.TotalSeconds;
@@ -274,6 +279,13 @@ namespace Actors.Load
                 $"{what}: {rate:F0}/s ({Count:N0} in {Elapsed.TotalSeconds:F1} s, {Errors} errors), " +
                 $"latency p50 {Runner.Percentile(LatenciesMs, 0.50):F2} ms, p99 {Runner.Percentile(LatenciesMs, 0.99):F2} ms; " +
                 $"{rate / lamernews:F1}x Lamernews (~{lamernews:N0}/s)");
+            if (GatewayCpuSeconds is { } cpu && Count > 0)
+            {
+                Console.WriteLine(
+                    $"gateway CPU: {cpu:F1} s ({cpu / Elapsed.TotalSeconds:F2} cores), {cpu * 1e6 / Count:F0} us per call " +
+                    $"=> {Count / cpu:F0}/s per fully used core");
+            }
+
             if (FirstError is not null)
             {
                 Console.WriteLine($"first error: {FirstError}");
@@ -284,6 +296,21 @@ namespace Actors.Load
     internal static class Runner
     {
         /// <summary><paramref name="workers"/> loops call <paramref name="call"/> back to back for <paramref name="duration"/>.</summary>
+        public static int? GatewayPid { get; set; }
+
+        /// <summary>utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 Hz).</summary>
+        public static double? CpuSeconds(int? pid)
+        {
+            if (pid is null || !File.Exists($"/proc/{pid}/stat"))
+            {
+                return null;
+            }
+
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+
         public static async Task<RunResult> ClosedLoop(int workers, TimeSpan duration, Func<int, long, Task> call)
         {
             // Warm-up: connections open and code is jitted before the clock starts.
@@ -292,6 +319,7 @@ namespace Actors.Load
             long count = 0, errors = 0;
             string? firstError = null;
             var latencies = new List<double>[workers];
+            var cpuBefore = CpuSeconds(GatewayPid);
             var stop = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
             {
@@ -314,7 +342,10 @@ namespace Actors.Load
                 }
             })));
             var elapsed = stop.Elapsed;
-            return new RunResult(count, errors, elapsed, latencies.SelectMany(l => l).ToList(), firstError);
+            return new RunResult(count, errors, elapsed, latencies.SelectMany(l => l).ToList(), firstError)
+            {
+                GatewayCpuSeconds = CpuSeconds(GatewayPid) - cpuBefore,
+            };
         }
 
         private static async Task Safe(Func<Task> call)

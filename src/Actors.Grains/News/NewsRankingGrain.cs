@@ -15,6 +15,7 @@ namespace Actors.News;
 /// list changes.
 /// </para>
 /// </summary>
+[KeepAlive]
 public sealed class NewsRankingGrain(
     IEventLog log, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<NewsOptions> options) : Grain, INewsRankingGrain
 {
