@@ -18,10 +18,12 @@ namespace Actors.News;
 public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery) : Grain, IUserNewsGrain
 {
     private readonly Dictionary<string, long> _applied = new(StringComparer.Ordinal);
-    private readonly List<long> _posted = [];
-    private readonly List<long> _saved = [];
+    // Oldest first, ordered by event time: events of different news arrive on different partitions, so arrival order
+    // is not the order things happened in.
+    private readonly List<(long At, long Id)> _posted = [];
+    private readonly List<(long At, long Id)> _saved = [];
     private readonly Dictionary<long, VoteDirection> _votes = [];
-    private readonly List<CommentRef> _comments = [];
+    private readonly List<(long At, CommentRef Comment)> _comments = [];
 
     private long UserId => this.GetPrimaryKeyLong();
 
@@ -59,12 +61,14 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         return Task.CompletedTask;
     }
 
-    public Task<NewsIdPage> GetPosted(int start, int count) => Task.FromResult(new NewsIdPage(NewestFirst(_posted, start, count), _posted.Count));
+    public Task<NewsIdPage> GetPosted(int start, int count) =>
+        Task.FromResult(new NewsIdPage(NewestFirst(_posted, start, count).Select(p => p.Id).ToArray(), _posted.Count));
 
-    public Task<NewsIdPage> GetSaved(int start, int count) => Task.FromResult(new NewsIdPage(NewestFirst(_saved, start, count), _saved.Count));
+    public Task<NewsIdPage> GetSaved(int start, int count) =>
+        Task.FromResult(new NewsIdPage(NewestFirst(_saved, start, count).Select(p => p.Id).ToArray(), _saved.Count));
 
     public Task<CommentRefPage> GetComments(int start, int count) =>
-        Task.FromResult(new CommentRefPage(NewestFirst(_comments, start, count), _comments.Count));
+        Task.FromResult(new CommentRefPage(NewestFirst(_comments, start, count).Select(c => c.Comment).ToArray(), _comments.Count));
 
     public Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds)
     {
@@ -97,17 +101,17 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         switch (e)
         {
             case NewsSubmitted s:
-                _posted.Add(s.NewsId);
+                InsertByTime(_posted, (s.At.UtcTicks, s.NewsId), p => p.At);
                 break;
             case NewsUpvoted v:
                 _votes[v.NewsId] = VoteDirection.Up;
-                _saved.Add(v.NewsId);
+                InsertByTime(_saved, (v.At.UtcTicks, v.NewsId), p => p.At);
                 break;
             case NewsDownvoted v:
                 _votes[v.NewsId] = VoteDirection.Down;
                 break;
             case CommentPosted c:
-                _comments.Add(new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds()));
+                InsertByTime(_comments, (c.At.UtcTicks, new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds())), p => p.At);
                 break;
         }
     }
@@ -120,6 +124,18 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         CommentPosted c => c.UserId == UserId,
         _ => false,
     };
+
+    /// <summary>Keeps <paramref name="list"/> in time order; nearly every insert is at the end.</summary>
+    private static void InsertByTime<T>(List<T> list, T item, Func<T, long> at)
+    {
+        var i = list.Count;
+        while (i > 0 && at(list[i - 1]) > at(item))
+        {
+            i--;
+        }
+
+        list.Insert(i, item);
+    }
 
     private static T[] NewestFirst<T>(List<T> oldestFirst, int start, int count)
     {
