@@ -1,6 +1,8 @@
 using Actors.Hosting;
+using Actors.Users;
 
 var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddNewsAndUsersOptions(builder.Configuration);
 
 builder.UseOrleans(silo =>
 {
