@@ -85,7 +85,7 @@ public class SessionApiTests(GatewayFactory gateway)
         using var client = gateway.CreateClient().WithBearer(auth);
 
         AssertError(await anonymous.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", ""), ("password", "")), "Not authenticated.");
-        AssertError(await client.PostForm("/api/updateprofile", ("apisecret", "0" + secret[1..]), ("about", ""), ("email", ""), ("password", "")), "Wrong form secret.");
+        AssertError(await client.PostForm("/api/updateprofile", ("apisecret", (secret[0] == '0' ? "1" : "0") + secret[1..]), ("about", ""), ("email", ""), ("password", "")), "Wrong form secret.");
         AssertError(await client.PostForm("/api/updateprofile", ("about", ""), ("email", ""), ("password", "")), "Wrong form secret.");
         AssertError(await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", "")), "Missing parameters.");
         AssertError(await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", ""), ("password", "short")), "Password is too short. Min length: 8");
