@@ -23,6 +23,14 @@ public class NewsRankingBenchmarks
     private double[] _ranks = [];
     private int[] _order = [];
 
+    // Inputs in fields, not constants: the JIT would otherwise fold a formula with literal arguments away.
+    private int _up = 150;
+    private int _down = 12;
+    private double _score = 42.5;
+    private long _age = 3_600;
+    private DateTimeOffset _created = Now.AddHours(-5);
+    private DateTimeOffset _at = Now;
+
     [Params(1_000, 10_000)]
     public int News { get; set; }
 
@@ -44,13 +52,13 @@ public class NewsRankingBenchmarks
     }
 
     [Benchmark(Description = "Score(up, down)")]
-    public double Score() => NewsRanking.Score(150, 12, _options);
+    public double Score() => NewsRanking.Score(_up, _down, _options);
 
     [Benchmark(Description = "Rank(score, age)")]
-    public double Rank() => NewsRanking.Rank(42.5, 3_600, _options);
+    public double Rank() => NewsRanking.Rank(_score, _age, _options);
 
     [Benchmark(Description = "AgeSeconds(created, now)")]
-    public long AgeSeconds() => NewsRanking.AgeSeconds(Now.AddHours(-5), Now);
+    public long AgeSeconds() => NewsRanking.AgeSeconds(_created, _at);
 
     [Benchmark(Description = "Re-rank all + sort (model of the per-second step)")]
     public int RerankAndSortAll()
