@@ -10,6 +10,7 @@ var app = builder.Build();
 app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapReadiness();
 
 app.Run();
 

@@ -13,6 +13,8 @@ public static class ClusterHostingExtensions
     {
         var options = builder.Configuration.GetSection(OrleansHostingOptions.Section).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
         var postgres = builder.Configuration.PostgresConnectionString();
+        builder.Services.BindOrleansTuning(builder.Configuration);
+        builder.Services.AddActorsExceptionSerialization();
         if (string.Equals(options.Mode, "client", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = postgres ?? throw new InvalidOperationException(

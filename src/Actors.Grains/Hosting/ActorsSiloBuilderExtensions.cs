@@ -16,6 +16,7 @@ public static class ActorsSiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<EventDeliveryOptions>();
+        silo.Services.AddActorsExceptionSerialization();
         if (silo.Configuration.PostgresConnectionString() is { } postgres)
         {
             silo.AddActorsPostgres(postgres);

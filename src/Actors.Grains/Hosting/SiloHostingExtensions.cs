@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace Actors.Hosting;
 
@@ -17,7 +19,20 @@ public static class SiloHostingExtensions
             silo.UseActorsClustering(builder.Configuration, options);
             silo.AddActors();
         });
+        builder.Services.BindOrleansTuning(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// Optional tuning from configuration: <c>Orleans:Membership</c> (ClusterMembershipOptions, e.g. ProbeTimeout:
+    /// how fast a dead silo is noticed) and <c>Orleans:Messaging</c> (e.g. ResponseTimeout: how long a call may wait).
+    /// </summary>
+    public static IServiceCollection BindOrleansTuning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        services.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:Messaging"));
+        services.Configure<ClientMessagingOptions>(configuration.GetSection("Orleans:Messaging"));
+        return services;
     }
 
     /// <summary>PostgreSQL membership when configured, else localhost clustering (one silo, the embedded mode).</summary>

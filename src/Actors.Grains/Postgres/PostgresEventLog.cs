@@ -141,6 +141,19 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadEventsCoreAsync(command, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            _logger.LogWarning(e, "Reading the PostgreSQL event log failed");
+            throw new EventLogUnavailableException($"The event log (PostgreSQL) could not be read ({e.GetType().Name}: {e.Message}); retry later.");
+        }
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadEventsCoreAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -218,8 +231,9 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         }
 
         _logger.LogWarning(e, "Appending {Count} event batch(es) to the PostgreSQL event log failed", batch.Count);
+        // The cause stays in this silo's log: the exception crosses to clients, and database exceptions do not serialize.
         var error = new EventLogUnavailableException(
-            "The event log (PostgreSQL) did not confirm the append; it may be unreachable. Nothing was acknowledged; retry later.", e);
+            $"The event log (PostgreSQL) did not confirm the append ({e.GetType().Name}: {e.Message}). Nothing was acknowledged; retry later.");
         foreach (var append in batch)
         {
             append.Completion.TrySetException(error);
@@ -323,6 +337,3 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
-
-/// <summary>The durable event log could not be reached or did not confirm a write; nothing was acknowledged.</summary>
-public sealed class EventLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
