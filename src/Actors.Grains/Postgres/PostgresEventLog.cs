@@ -176,12 +176,37 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingAppend>(_options.MaxAppendsPerCommit);
-        while (await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        // A second append to a stream already in the batch waits for the next one (actors_append takes each
+        // stream once); it can only be a stale duplicate anyway, since a grain awaits its append.
+        var deferred = new Queue<PendingAppend>();
+        while (deferred.Count > 0 || await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             batch.Clear();
+            streams.Clear();
+            for (var n = deferred.Count; n > 0; n--)
+            {
+                var next = deferred.Dequeue();
+                if (streams.Add(next.StreamId))
+                {
+                    batch.Add(next);
+                }
+                else
+                {
+                    deferred.Enqueue(next);
+                }
+            }
+
             while (batch.Count < _options.MaxAppendsPerCommit && _pending.Reader.TryRead(out var next))
             {
-                batch.Add(next);
+                if (streams.Add(next.StreamId))
+                {
+                    batch.Add(next);
+                }
+                else
+                {
+                    deferred.Enqueue(next);
+                }
             }
 
             if (batch.Count == 0)
