@@ -4,6 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
 builder.Services.AddOpenApi();
+builder.Services.AddDeliveryAdmin(builder.Configuration);
 
 var app = builder.Build();
 
@@ -11,6 +12,7 @@ app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapReadiness();
+app.MapDeliveryAdminApi();
 
 app.Run();
 
