@@ -1,8 +1,13 @@
+using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
+using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
+builder.AddUsers();
+builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
 
@@ -10,8 +15,10 @@ var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-app.MapReadiness();
+app.MapAccountsApi();
+app.MapUsersApi();
+app.MapNewsApi();
+app.MapActorsOperations();
 app.MapDeliveryAdminApi();
 
 app.Run();

@@ -1,8 +1,10 @@
 using Actors.Hosting;
+using Actors.Observability;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
 // Orleans__SiloPort, Orleans__GatewayPort.
 var builder = Host.CreateApplicationBuilder(args);
+builder.AddActorsTelemetry("actors-silo");
 
 builder.AddActorsSilo();
 

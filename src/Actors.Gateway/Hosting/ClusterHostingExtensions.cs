@@ -1,4 +1,5 @@
 using Actors.Hosting;
+using Orleans.Dashboard;
 
 namespace Actors.Gateway.Hosting;
 
@@ -31,6 +32,7 @@ public static class ClusterHostingExtensions
         {
             silo.UseActorsClustering(builder.Configuration, options);
             silo.AddActors();
+            silo.AddDashboard();
         });
         if (postgres is null)
         {

@@ -1,4 +1,6 @@
 using Actors.EventSourcing;
+using Actors.News;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -15,6 +17,7 @@ public static class ActorsSiloBuilderExtensions
     public static ISiloBuilder AddActors(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<EventDeliveryOptions>();
         silo.Services.AddActorsExceptionSerialization();
         if (silo.Configuration.PostgresConnectionString() is { } postgres)
@@ -26,6 +29,8 @@ public static class ActorsSiloBuilderExtensions
             silo.AddActorsInMemory();
         }
 
+        silo.AddActorsObservability();
+        silo.AddNews();
         return silo;
     }
 
