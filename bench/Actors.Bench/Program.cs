@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Actors.Bench;
 using Actors.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +12,9 @@ var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.Cult
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Configuration["Orleans:UseLoopback"] = "true";
+// Voters need karma for many up-votes (each costs 1); registrations are not rate-limited here.
+builder.Configuration["News:UserInitialKarma"] = "1000000";
+builder.Configuration["News:UserCreationDelaySeconds"] = "0";
 if (builder.Configuration.PostgresConnectionString() is null)
 {
     Console.Error.WriteLine("Set ConnectionStrings__Postgres.");
@@ -27,6 +29,10 @@ var bench = new DurabilityBench(host.Services, TimeSpan.FromSeconds(seconds), co
 await bench.EventLogAppendsAsync();
 await bench.GrainCommandsAsync();
 await bench.AppendToConsumerDelayAsync();
+
+var system = new SystemBench(host.Services, TimeSpan.FromSeconds(seconds), concurrency);
+await system.UpVotesAsync();
+await system.TransfersAsync();
 
 await host.StopAsync();
 return 0;

@@ -1,11 +1,13 @@
 using Actors.Hosting;
 using Actors.Observability;
+using Orleans.Dashboard;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
 // Orleans__SiloPort, Orleans__GatewayPort.
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
 
-builder.AddActorsSilo();
+// The dashboard's grains run on the silos; the gateway (any mode) serves its pages.
+builder.AddActorsSilo(silo => silo.AddDashboard());
 
 await builder.Build().RunAsync();

@@ -24,6 +24,8 @@ public static class ClusterHostingExtensions
             {
                 client.UseActorsPostgresClustering(connectionString, options);
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
+                // The dashboard's data comes from the silos (they add it too); the gateway serves its pages.
+                client.AddDashboard();
             });
             return builder;
         }

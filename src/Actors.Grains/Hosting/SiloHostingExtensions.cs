@@ -11,13 +11,14 @@ public static class SiloHostingExtensions
     /// Runs an Actors silo in this host: clustering from the <c>Orleans</c> section (PostgreSQL membership when
     /// <c>ConnectionStrings:Postgres</c> is set, else a single localhost silo) and <see cref="ActorsSiloBuilderExtensions.AddActors"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddActorsSilo(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddActorsSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
         var options = builder.Configuration.GetSection(OrleansHostingOptions.Section).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
         builder.UseOrleans(silo =>
         {
             silo.UseActorsClustering(builder.Configuration, options);
             silo.AddActors();
+            configure?.Invoke(silo);
         });
         builder.Services.BindOrleansTuning(builder.Configuration);
         return builder;
