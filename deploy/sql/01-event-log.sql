@@ -58,7 +58,8 @@ CREATE OR REPLACE TRIGGER actors_events_append_only
 
 -- Appends a batch of appends (group commit: many grains' appends, one transaction, one WAL flush).
 -- Append i writes p_counts[i] events to stream p_streams[i] if that stream is at version p_expected[i];
--- its events are the next p_counts[i] entries of the per-event arrays. Each stream appears at most once per call.
+-- its events are the next p_counts[i] entries of the per-event arrays. A stream appears at most once per call
+-- (the caller defers a second append of a stream to its next call).
 -- Returns one row per append: accepted (first_position not null, current_version = new version) or refused
 -- (first_position null, current_version = the version found). Refused appends do not affect the others.
 --
@@ -81,42 +82,46 @@ RETURNS TABLE (append_index int, current_version bigint, first_position bigint, 
 LANGUAGE plpgsql AS
 $$
 DECLARE
-    v_head    bigint;
-    v_next    bigint;
-    v_event   int := 1;
-    v_current bigint;
-    v_now     timestamptz := clock_timestamp();
+    v_head bigint;
+    v_now  timestamptz := clock_timestamp();
 BEGIN
     SELECT h.position INTO v_head FROM actors_log_head h WHERE h.id = 1 FOR UPDATE;
-    v_next := v_head;
 
-    FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
-        SELECT coalesce(max(e.version), 0) INTO v_current FROM actors_events e WHERE e.stream_id = p_streams[i];
-        append_index := i;
-        IF v_current = p_expected[i] THEN
-            INSERT INTO actors_events
-                (position, stream_id, version, category, partition, event_id, type_name, payload,
-                 correlation_id, causation_id, recorded_at)
-            SELECT v_next + k, p_streams[i], p_expected[i] + k, p_categories[i], p_partitions[i],
-                   p_event_ids[v_event + k - 1], p_types[v_event + k - 1], p_payloads[v_event + k - 1],
-                   p_correlations[v_event + k - 1], p_causations[v_event + k - 1], v_now
-            FROM generate_series(1, p_counts[i]) AS k;
-            current_version := p_expected[i] + p_counts[i];
-            first_position := v_next + 1;
-            recorded_at := v_now;
-            v_next := v_next + p_counts[i];
-        ELSE
-            current_version := v_current;
-            first_position := NULL;
-            recorded_at := NULL;
-        END IF;
-        v_event := v_event + p_counts[i];
-        RETURN NEXT;
-    END LOOP;
+    -- One statement for the whole batch: check every expected version, insert the accepted appends' events at
+    -- consecutive positions after the head, report every append.
+    RETURN QUERY
+    WITH appends AS (
+        SELECT a.i::int AS i, a.stream, a.expected, a.n,
+               (sum(a.n) OVER (ORDER BY a.i) - a.n)::int AS event_offset
+        FROM unnest(p_streams, p_expected, p_counts) WITH ORDINALITY AS a (stream, expected, n, i)
+    ), checked AS (
+        SELECT ap.*, coalesce((SELECT max(e.version) FROM actors_events e WHERE e.stream_id = ap.stream), 0) AS found
+        FROM appends ap
+    ), accepted AS (
+        SELECT c.i, c.stream, c.expected, c.n, c.event_offset,
+               v_head + sum(c.n) OVER (ORDER BY c.i) - c.n AS position_offset
+        FROM checked c
+        WHERE c.found = c.expected
+    ), inserted AS (
+        INSERT INTO actors_events
+            (position, stream_id, version, category, partition, event_id, type_name, payload,
+             correlation_id, causation_id, recorded_at)
+        SELECT acc.position_offset + k, acc.stream, acc.expected + k, p_categories[acc.i], p_partitions[acc.i],
+               p_event_ids[acc.event_offset + k], p_types[acc.event_offset + k], p_payloads[acc.event_offset + k],
+               p_correlations[acc.event_offset + k], p_causations[acc.event_offset + k], v_now
+        FROM accepted acc, generate_series(1, acc.n) AS k
+        RETURNING 1
+    )
+    SELECT c.i,
+           CASE WHEN acc.i IS NULL THEN c.found ELSE c.expected + c.n END,
+           acc.position_offset + 1,
+           CASE WHEN acc.i IS NULL THEN NULL ELSE v_now END
+    FROM checked c LEFT JOIN accepted acc ON acc.i = c.i
+    ORDER BY c.i;
 
-    IF v_next <> v_head THEN
-        UPDATE actors_log_head SET position = v_next WHERE id = 1;
-    END IF;
+    UPDATE actors_log_head
+    SET position = (SELECT coalesce(max(e.position), v_head) FROM actors_events e WHERE e.position > v_head)
+    WHERE id = 1;
 END
 $$;
 

@@ -9,6 +9,7 @@ builder.AddActorsCluster();
 builder.AddUsers();
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
+builder.Services.AddDeliveryAdmin(builder.Configuration);
 
 var app = builder.Build();
 
@@ -18,6 +19,7 @@ app.MapAccountsApi();
 app.MapUsersApi();
 app.MapNewsApi();
 app.MapActorsOperations();
+app.MapDeliveryAdminApi();
 
 app.Run();
 

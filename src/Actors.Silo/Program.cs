@@ -1,6 +1,7 @@
 using Actors.Hosting;
 using Actors.Observability;
 using Actors.Users;
+using Orleans.Dashboard;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
 // Orleans__SiloPort, Orleans__GatewayPort.
@@ -8,6 +9,7 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
 builder.Services.AddNewsAndUsersOptions(builder.Configuration);
 
-builder.AddActorsSilo();
+// The dashboard's grains run on the silos; the gateway (any mode) serves its pages.
+builder.AddActorsSilo(silo => silo.AddDashboard());
 
 await builder.Build().RunAsync();

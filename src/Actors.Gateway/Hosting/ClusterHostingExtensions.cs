@@ -14,6 +14,8 @@ public static class ClusterHostingExtensions
     {
         var options = builder.Configuration.GetSection(OrleansHostingOptions.Section).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
         var postgres = builder.Configuration.PostgresConnectionString();
+        builder.Services.BindOrleansTuning(builder.Configuration);
+        builder.Services.AddActorsExceptionSerialization();
         if (string.Equals(options.Mode, "client", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = postgres ?? throw new InvalidOperationException(
@@ -22,6 +24,8 @@ public static class ClusterHostingExtensions
             {
                 client.UseActorsPostgresClustering(connectionString, options);
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
+                // The dashboard's data comes from the silos (they add it too); the gateway serves its pages.
+                client.AddDashboard();
             });
             return builder;
         }

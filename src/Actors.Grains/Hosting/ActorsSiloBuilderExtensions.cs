@@ -19,6 +19,7 @@ public static class ActorsSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<EventDeliveryOptions>();
+        silo.Services.AddActorsExceptionSerialization();
         if (silo.Configuration.PostgresConnectionString() is { } postgres)
         {
             silo.AddActorsPostgres(postgres);

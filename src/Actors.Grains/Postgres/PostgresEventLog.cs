@@ -141,6 +141,19 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadEventsCoreAsync(command, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            _logger.LogWarning(e, "Reading the PostgreSQL event log failed");
+            throw new EventLogUnavailableException($"The event log (PostgreSQL) could not be read ({e.GetType().Name}: {e.Message}); retry later.");
+        }
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadEventsCoreAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -163,12 +176,37 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingAppend>(_options.MaxAppendsPerCommit);
-        while (await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        // A second append to a stream already in the batch waits for the next one (actors_append takes each
+        // stream once); it can only be a stale duplicate anyway, since a grain awaits its append.
+        var deferred = new Queue<PendingAppend>();
+        while (deferred.Count > 0 || await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             batch.Clear();
+            streams.Clear();
+            for (var n = deferred.Count; n > 0; n--)
+            {
+                var next = deferred.Dequeue();
+                if (streams.Add(next.StreamId))
+                {
+                    batch.Add(next);
+                }
+                else
+                {
+                    deferred.Enqueue(next);
+                }
+            }
+
             while (batch.Count < _options.MaxAppendsPerCommit && _pending.Reader.TryRead(out var next))
             {
-                batch.Add(next);
+                if (streams.Add(next.StreamId))
+                {
+                    batch.Add(next);
+                }
+                else
+                {
+                    deferred.Enqueue(next);
+                }
             }
 
             if (batch.Count == 0)
@@ -218,8 +256,9 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         }
 
         _logger.LogWarning(e, "Appending {Count} event batch(es) to the PostgreSQL event log failed", batch.Count);
+        // The cause stays in this silo's log: the exception crosses to clients, and database exceptions do not serialize.
         var error = new EventLogUnavailableException(
-            "The event log (PostgreSQL) did not confirm the append; it may be unreachable. Nothing was acknowledged; retry later.", e);
+            $"The event log (PostgreSQL) did not confirm the append ({e.GetType().Name}: {e.Message}). Nothing was acknowledged; retry later.");
         foreach (var append in batch)
         {
             append.Completion.TrySetException(error);
@@ -323,6 +362,3 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
-
-/// <summary>The durable event log could not be reached or did not confirm a write; nothing was acknowledged.</summary>
-public sealed class EventLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

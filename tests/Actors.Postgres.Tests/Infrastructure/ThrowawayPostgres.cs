@@ -75,7 +75,8 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix = "t")
     {
         var name = prefix + "_" + Guid.NewGuid().ToString("N")[..10];
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        // Unpooled: a pooled connection may be one a server restart already closed.
+        await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await command.ExecuteNonQueryAsync();

@@ -54,6 +54,13 @@ public sealed class DeliveryCheckpoints(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : null;
     }
 
+    /// <summary>The last position of the log (0 when empty).</summary>
+    public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT position FROM actors_log_head WHERE id = 1");
+        return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : 0;
+    }
+
     /// <summary>Every checkpoint, for progress and lag reports.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ListAsync(CancellationToken cancellationToken = default)
     {

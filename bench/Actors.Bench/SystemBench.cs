@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Actors.Accounts;
+using Actors.News;
+using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Bench;
+
+/// <summary>Durable up-votes and transfers through the grains (the whole command path), and vote -> top list delay.</summary>
+internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, int concurrency)
+{
+    private readonly IClusterClient _client = services.GetRequiredService<IClusterClient>();
+
+    public async Task UpVotesAsync()
+    {
+        var users = await RegisterUsersAsync(400);
+        var news = new List<long>();
+        foreach (var author in users.Take(100))
+        {
+            var submitted = await _client.GetGrain<INewsAuthorGrain>(author).Submit("Bench news", $"https://example.com/{Guid.NewGuid():N}", "");
+            news.Add(submitted.Id);
+        }
+
+        // Every (user, news) pair votes once, in random order: each is a new durable up-vote.
+        var pairs = new ConcurrentQueue<(long User, long News)>(users.SelectMany(u => news.Select(n => (u, n))).OrderBy(_ => Random.Shared.Next()));
+        long ok = 0, refused = 0;
+        using var stop = new CancellationTokenSource(duration);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && pairs.TryDequeue(out var pair))
+            {
+                var result = await _client.GetGrain<INewsGrain>(pair.News).Vote(pair.User, VoteDirection.Up);
+                Interlocked.Increment(ref result.Ok ? ref ok : ref refused);
+            }
+        })));
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"durable up-votes through grains: {ok / seconds:F0}/s ({ok} in {seconds:F0} s, {refused} refused, {concurrency} concurrent)");
+
+        await VoteToTopListDelayAsync(users, news);
+    }
+
+    private async Task VoteToTopListDelayAsync(IReadOnlyList<long> users, IReadOnlyList<long> news)
+    {
+        var ranking = _client.GetGrain<INewsRankingGrain>(0);
+        var fresh = await RegisterUsersAsync(200);
+        var delays = new List<double>();
+        var deadline = DateTime.UtcNow + duration;
+        foreach (var voter in fresh)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            var target = news[Random.Shared.Next(news.Count)];
+            var before = (await ranking.GetMany([target]))[0].Up;
+            var result = await _client.GetGrain<INewsGrain>(target).Vote(voter, VoteDirection.Up);
+            if (!result.Ok)
+            {
+                continue;
+            }
+
+            var watch = Stopwatch.StartNew();
+            while ((await ranking.GetMany([target]))[0].Up <= before)
+            {
+                await Task.Delay(1);
+            }
+
+            delays.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        delays.Sort();
+        if (delays.Count > 0)
+        {
+            Console.WriteLine($"acknowledged vote -> top list (ranking view): n={delays.Count} p50={delays[delays.Count / 2]:F1} ms p99={delays[Math.Min(delays.Count - 1, (int)(delays.Count * 0.99))]:F1} ms max={delays[^1]:F1} ms");
+        }
+    }
+
+    public async Task TransfersAsync()
+    {
+        const long owner = 4_242_424_242;
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 200; i++)
+        {
+            var id = Guid.NewGuid();
+            var account = _client.GetGrain<IAccountGrain>(id);
+            await account.Open(owner, "EUR");
+            await account.Deposit(owner, 1_000_000);
+            accounts.Add(id);
+        }
+
+        var started = new ConcurrentBag<string>();
+        long refused = 0;
+        using var stop = new CancellationTokenSource(duration);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                var from = accounts[random.Next(accounts.Count)];
+                var to = accounts[random.Next(accounts.Count)];
+                if (from == to)
+                {
+                    continue;
+                }
+
+                var id = $"bench-{Guid.NewGuid():N}";
+                var reply = await _client.GetGrain<ITransferGrain>(id).Start(from, to, 1, owner);
+                if (reply.Rejection is null)
+                {
+                    started.Add(id);
+                }
+                else
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        })));
+        var acceptedSeconds = watch.Elapsed.TotalSeconds;
+
+        // A transfer is done when both legs are recorded; wait for all of them.
+        var pending = started.ToList();
+        while (pending.Count > 0)
+        {
+            var views = await Task.WhenAll(pending.Select(id => _client.GetGrain<ITransferGrain>(id).GetView()));
+            pending = pending.Where((_, i) => views[i]?.Status == "pending").ToList();
+            if (pending.Count > 0)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        var doneSeconds = watch.Elapsed.TotalSeconds;
+        var total = (await Task.WhenAll(accounts.Select(a => _client.GetGrain<IAccountGrain>(a).GetView()))).Sum(v => v!.Balance);
+        Console.WriteLine($"durable transfers through grains: {started.Count / acceptedSeconds:F0}/s accepted, {started.Count / doneSeconds:F0}/s completed " +
+                          $"({started.Count} in {doneSeconds:F0} s, {refused} refused, {concurrency} concurrent; money conserved: {total == 200L * 1_000_000})");
+    }
+
+    private async Task<List<long>> RegisterUsersAsync(int count)
+    {
+        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var name = $"b{Guid.NewGuid():N}"[..20];
+            var registration = await _client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
+                name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
+            return registration.UserId;
+        }));
+        return ids.Where(id => id > 0).ToList();
+    }
+}

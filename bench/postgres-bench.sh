@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Durable throughput of the PostgreSQL mode against pgbench (TPC-B-like, scale 10, 8 clients, synchronous_commit on)
+# on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-20}"; concurrency="${2:-64}"
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+dir=$(mktemp -d /tmp/actors-bench-XXXXXX); port=$((20000 + RANDOM % 20000))
+as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi
+"${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null
+"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c synchronous_commit=on -c fsync=on -c max_connections=200" start >/dev/null
+trap '"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; rm -rf "$dir"' EXIT
+
+"$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE pgbench" -c "CREATE DATABASE actors"
+"$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -s 10 -q pgbench 2>/dev/null
+echo "== pgbench TPC-B-like, scale 10, 8 clients, ${seconds}s, synchronous_commit=on"
+"$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -c 8 -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E "^(tps|latency average)"
+
+echo "== Actors PostgreSQL mode (one co-hosted silo), ${seconds}s per phase, $concurrency concurrent"
+dotnet build bench/Actors.Bench -c Release -v q -nologo >/dev/null
+ConnectionStrings__Postgres="Host=127.0.0.1;Port=$port;Username=postgres;Database=actors;Maximum Pool Size=100" \
+  dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll "$seconds" "$concurrency"

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// Silo processes (the built Actors.Silo), an optional gateway process in client mode, and an Orleans client in the
+/// test, all in one cluster through PostgreSQL membership on a throwaway server.
+/// </summary>
+public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
+{
+    private readonly string _clusterId = "c" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<AppProcess> _processes = [];
+    private IHost? _clientHost;
+
+    public string ConnectionString => connectionString;
+
+    public List<AppProcess> Silos { get; } = [];
+
+    /// <summary>Settings every process of the cluster gets, as environment variables (the documented ones).</summary>
+    private Dictionary<string, string> Settings(int siloPort, int gatewayPort) => new()
+    {
+        ["ConnectionStrings__Postgres"] = connectionString,
+        ["Orleans__ClusterId"] = _clusterId,
+        ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+        ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        ["Orleans__UseLoopback"] = "true",
+        // Notice a killed silo in seconds rather than the production default (tens of seconds).
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        ["Orleans__Messaging__ResponseTimeout"] = "00:00:10",
+    };
+
+    public async Task<AppProcess> StartSiloAsync()
+    {
+        var siloPort = AppProcess.FreePort();
+        var silo = AppProcess.Start("Actors.Silo", $"silo-{Silos.Count + 1}", Settings(siloPort, AppProcess.FreePort()));
+        _processes.Add(silo);
+        Silos.Add(silo);
+        await Eventually.TrueAsync(async () =>
+        {
+            if (silo.HasExited)
+            {
+                throw new InvalidOperationException($"{silo.Name} exited:\n{silo.OutputTail}");
+            }
+
+            return await SiloStatusAsync(siloPort) == 3;
+        }, TimeSpan.FromSeconds(90), $"{silo.Name} active in the membership table");
+        return silo;
+    }
+
+    public async Task<(AppProcess Process, Uri Address)> StartGatewayAsync()
+    {
+        var port = AppProcess.FreePort();
+        var settings = Settings(AppProcess.FreePort(), AppProcess.FreePort());
+        settings["Orleans__Mode"] = "client";
+        settings["Urls"] = $"http://127.0.0.1:{port}";
+        var gateway = AppProcess.Start("Actors.Gateway", "gateway", settings);
+        _processes.Add(gateway);
+        return (gateway, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>An Orleans client in the test process, connected like the gateway in client mode.</summary>
+    public async Task<IClusterClient> ConnectClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client => client.UseActorsPostgresClustering(connectionString, new OrleansHostingOptions { ClusterId = _clusterId }));
+        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddActorsExceptionSerialization();
+        _clientHost = builder.Build();
+        await _clientHost.StartAsync();
+        return _clientHost.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public async Task StopClientAsync()
+    {
+        if (_clientHost is not null)
+        {
+            await _clientHost.StopAsync();
+            _clientHost.Dispose();
+            _clientHost = null;
+        }
+    }
+
+    /// <summary>Membership status of the silo on <paramref name="siloPort"/> (3 = Active, 6 = Dead), or null.</summary>
+    public async Task<int?> SiloStatusAsync(int siloPort)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT status FROM orleansmembershiptable WHERE deploymentid = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = siloPort });
+            return await command.ExecuteScalarAsync() as int?;
+        }
+        catch (NpgsqlException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Number of silos the membership table lists as Active.</summary>
+    public async Task<long> ActiveSilosAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = $1 AND status = 3", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public string Diagnostics() => string.Join("\n", _processes.Select(p => $"--- {p.Name} (exited: {p.HasExited})\n{p.OutputTail}"));
+
+    public async Task StopAllAsync()
+    {
+        await StopClientAsync();
+        await Task.WhenAll(_processes.Select(p => p.StopAsync()));
+        _processes.Clear();
+        Silos.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopClientAsync();
+        }
+        catch (Exception)
+        {
+            // The cluster may already be gone; the processes are killed below regardless.
+        }
+
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
