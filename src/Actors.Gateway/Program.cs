@@ -1,11 +1,13 @@
 using Actors.Gateway.Hosting;
 using Actors.Gateway.News;
+using Actors.Gateway.Realtime;
 using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
 builder.AddUsers();
+builder.AddRealtime();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -14,6 +16,7 @@ app.UseCorrelationIds();
 app.MapOpenApi();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapNewsApi();
+app.MapRealtime();
 
 app.Run();
 

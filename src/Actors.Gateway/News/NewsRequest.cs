@@ -71,6 +71,9 @@ internal sealed class NewsRequest
         }
     }
 
+    /// <summary>Sets <paramref name="name"/> when the caller did not (the WebSocket door's defaults, e.g. news_id -1 for a new news).</summary>
+    public void SetDefault(string name, string value) => _values.TryAdd(name, value);
+
     /// <summary>Lamernews' "required" rule: present and non-empty after trimming (the trimmed value is what is used).</summary>
     public string? Required(string name) =>
         _values.TryGetValue(name, out var value) && value.Trim() is { Length: > 0 } trimmed ? trimmed : null;
