@@ -1,3 +1,4 @@
+using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
 using Actors.Gateway.News;
 using Actors.Gateway.Realtime;
@@ -8,15 +9,18 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsCluster();
 builder.AddUsers();
 builder.AddRealtime();
+builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapAccountsApi();
+app.MapUsersApi();
 app.MapNewsApi();
 app.MapRealtime();
+app.MapActorsOperations();
 
 app.Run();
 

@@ -14,12 +14,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The clock every grain sees; tests move it instead of sleeping.</summary>
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Every message the silo logs, with its scopes.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
+            silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             silo.AddActors();
         });
         Cluster = builder.Build();

@@ -13,10 +13,20 @@ public static class UserRules
             return UserRejections.UsernameTooLong(maxLength);
         }
 
-        // Culture-invariant, with a timeout: the pattern is a setting and the input is hostile.
-        return Regex.IsMatch(username, pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))
-            ? null
-            : UserRejections.BadUsername(pattern);
+        // Culture-invariant, with a timeout: the pattern is a setting and the input is hostile. The match must cover
+        // the whole name: '$' also matches before a final newline (in Ruby, before any newline), which would let
+        // "name\n" through.
+        try
+        {
+            var match = Regex.Match(username, pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            return match.Success && match.Index == 0 && match.Length == username.Length
+                ? null
+                : UserRejections.BadUsername(pattern);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return UserRejections.BadUsername(pattern);
+        }
     }
 
     /// <summary>Null when <paramref name="password"/> is long enough and not absurdly long.</summary>

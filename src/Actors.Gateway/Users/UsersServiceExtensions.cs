@@ -14,6 +14,7 @@ public static class UsersServiceExtensions
         builder.Services.AddOptions<NewsOptions>().Bind(builder.Configuration.GetSection("News"));
         builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection("Users"));
         builder.Services.AddSingleton<AuthTokenCache>();
+        builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
         return builder;
     }
 }

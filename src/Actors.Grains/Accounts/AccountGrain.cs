@@ -1,10 +1,11 @@
 using Actors.EventSourcing;
+using Actors.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Accounts;
 
 /// <summary>A bank account: a thin shell around <see cref="Account"/> (load, decide, append, evolve, reply).</summary>
-public sealed class AccountGrain(TimeProvider time) : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
+public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time) : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
 {
     private Guid Id => this.GetPrimaryKey();
 

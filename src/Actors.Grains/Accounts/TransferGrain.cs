@@ -1,4 +1,6 @@
 using Actors.EventSourcing;
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Accounts;
@@ -10,7 +12,7 @@ namespace Actors.Accounts;
 /// A pending transfer is never forgotten: a reminder (durable where reminders are) is registered before the first
 /// step and removed only when the transfer is terminal; an activation that finds it pending resumes it at once.
 /// </summary>
-public sealed class TransferGrain(TimeProvider time, ILogger<TransferGrain> logger)
+public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<TransferGrain> logger)
     : EventSourcedGrain<TransferState, ITransferEvent>, ITransferGrain, IRemindable
 {
     private const string ResumeReminder = "resume-transfer";

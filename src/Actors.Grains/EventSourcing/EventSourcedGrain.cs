@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -50,10 +53,13 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// Runs <paramref name="decide"/> on the current state and, when it accepts, appends and applies its events.
     /// Returns the rejection, if any, and the recorded events (empty when the command was already satisfied).
     /// </summary>
+    /// <param name="command">The command's name in metrics; by default the calling grain method's name.</param>
     protected async Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> DecideAsync(
-        Func<TState, Decision<TEvent>> decide, string? causationId = null)
+        Func<TState, Decision<TEvent>> decide, string? causationId = null, [CallerMemberName] string command = "")
     {
         var decision = decide(State);
+        var outcome = decision.Rejection is not null ? "rejected" : decision.Events.Count == 0 ? "unchanged" : "accepted";
+        ActorsMetrics.RecordDecision(GetType().Name, command, outcome, decision.Rejection);
         if (decision.Rejection is { } rejection)
         {
             return (rejection, []);
@@ -72,6 +78,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         var metadata = new EventMetadata(RequestContext.Get(RequestContextKeys.CorrelationId) as string, causationId);
         IReadOnlyList<RecordedEvent> recorded;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             recorded = await _log.AppendAsync(StreamId, Version, events, metadata);
@@ -84,6 +91,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             throw;
         }
 
+        ActorsMetrics.RecordAppended(recorded, started);
         foreach (var e in recorded)
         {
             State = Evolve(State, (TEvent)e.Data);

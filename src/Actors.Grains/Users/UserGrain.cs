@@ -1,3 +1,5 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using Actors.EventSourcing;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Actors.Users;
 
 /// <summary>One user: stream <c>users-{id}</c>. Thin shell around <see cref="UserDecider"/>.</summary>
-public sealed class UserGrain(TimeProvider time, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
     : EventSourcedGrain<UserState, IUserEvent>, IUserGrain
 {
     private readonly NewsOptions _news = news.Value;

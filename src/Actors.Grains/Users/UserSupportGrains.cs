@@ -1,3 +1,5 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 namespace Actors.Users;
 
 [GenerateSerializer, Alias("actors.users.id-allocator-state")]
@@ -26,7 +28,7 @@ public sealed class UserCreationLimitState
 
 /// <summary>The per-IP creation limit (Lamernews' <c>limit:create_user.&lt;ip&gt;</c> key with a TTL).</summary>
 public sealed class UserCreationLimitGrain(
-    [PersistentState("user-creation-limit")] IPersistentState<UserCreationLimitState> limit, TimeProvider time)
+    [PersistentState("user-creation-limit")] IPersistentState<UserCreationLimitState> limit, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     : Grain, IUserCreationLimitGrain
 {
     public async Task<bool> TryReserve(int delaySeconds)

@@ -1,3 +1,5 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Actors.EventSourcing;
 using Actors.News;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,7 @@ namespace Actors.Users;
 /// One lower-cased user name (stream <c>usernames-{name}</c>). Orleans runs one call at a time per activation, so
 /// concurrent registrations of "Bob" and "bob" are serialised here and the second finds the name claimed.
 /// </summary>
-public sealed class UsernameGrain(TimeProvider time, IOptions<NewsOptions> news)
+public sealed class UsernameGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<NewsOptions> news)
     : EventSourcedGrain<UsernameState, IUsernameEvent>, IUsernameGrain
 {
     // Whether the claimed id is known to belong to a created user. A claim without a user is left behind only when

@@ -54,19 +54,20 @@ public class AccountGrainTests(ClusterFixture fixture)
     {
         var owner = FreshOwner();
         var account = await Grains.Open(owner, deposit: 100);
-        var before = fixture.Clock.GetUtcNow();
         fixture.Clock.Advance(TimeSpan.FromSeconds(10));
         await account.Deposit(owner, 50);
         await account.Withdraw(owner, 30);
 
         var history = await account.GetHistory();
+        var afterFirstDeposit = history[1].RecordedAt;
         var asOfTwo = await account.GetViewAsOfVersion(2);
-        var asOfInstant = await account.GetViewAsOfInstant(before);
-        var beforeOpening = await account.GetViewAsOfInstant(before.AddDays(-1));
+        var asOfInstant = await account.GetViewAsOfInstant(afterFirstDeposit);
+        var beforeOpening = await account.GetViewAsOfInstant(history[0].RecordedAt.AddTicks(-1));
 
         Assert.Equal(["accounts.account-opened", "accounts.money-deposited", "accounts.money-deposited", "accounts.money-withdrawn"], history.Select(e => e.Type));
         Assert.Equal([1L, 2, 3, 4], history.Select(e => e.Version));
         Assert.Equal((100L, 2L), (asOfTwo!.Balance, asOfTwo.Version));
+        Assert.True(history[2].RecordedAt > afterFirstDeposit, "the log's clock moved between the deposits");
         Assert.Equal((100L, 2L), (asOfInstant!.Balance, asOfInstant.Version));
         Assert.Null(beforeOpening);
         Assert.Equal(120, (await account.GetViewAsOfVersion(999))!.Balance);

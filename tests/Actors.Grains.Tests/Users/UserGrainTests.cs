@@ -52,6 +52,50 @@ public class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task One_address_creates_one_account_per_delay_and_a_taken_name_does_not_use_up_its_slot()
+    {
+        var first = FreshName();
+        var addressA = $"10.0.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}-{Guid.NewGuid():N}";
+        var addressB = $"10.1.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}-{Guid.NewGuid():N}";
+        Task<Registration> Register(string name, string ip) => Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name))
+            .Register(new RegisterUser(name, "h", PasswordHashing.NewToken(), PasswordHashing.NewToken(), ip));
+
+        Assert.Null((await Register(first, addressA)).Rejection);
+        Assert.Equal(UserRejections.TooManyAccounts, (await Register(FreshName(), addressA)).Rejection);
+        Assert.Equal(UserRejections.NameTaken, (await Register(first.ToUpperInvariant(), addressB)).Rejection);
+        Assert.Null((await Register(FreshName(), addressB)).Rejection);
+    }
+
+    [Fact]
+    public async Task User_ids_are_handed_out_once_each_in_increasing_order()
+    {
+        var allocator = Grains.GetGrain<IUserIdAllocatorGrain>(0);
+
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await allocator.Next());
+        }
+
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(5, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Registration_events_reach_the_users_stream_and_carry_no_credentials_in_UserCreated()
+    {
+        var name = FreshName();
+        var (id, _, _) = await Register(name);
+
+        var log = (Actors.EventSourcing.IEventLog)fixture.Cluster.Silos[0].ServiceProvider.GetService(typeof(Actors.EventSourcing.IEventLog))!;
+        var events = await log.ReadStreamAsync($"users-{id}");
+
+        var created = Assert.IsType<UserCreated>(events[0].Data);
+        Assert.Equal(new UserCreated(id, name, created.At), created);
+        Assert.IsType<UserCredentialsIssued>(events[1].Data);
+    }
+
+    [Fact]
     public async Task Logout_rotates_the_token_so_the_old_one_no_longer_authenticates_but_the_secret_stays()
     {
         var (id, token, secret) = await Register(FreshName());
@@ -81,19 +125,6 @@ public class UserGrainTests(ClusterFixture fixture)
         Assert.True(await user.TrySpendKarma(1, 1, "up-vote"));
 
         Assert.Equal(1, (await user.GetProfile())!.Karma);
-    }
-
-    [Fact]
-    public async Task Karma_grows_by_the_hourly_increment_when_an_active_user_comes_back_after_an_hour()
-    {
-        var (id, token, _) = await Register(FreshName());
-        var user = Grains.GetGrain<IUserGrain>(id);
-
-        Assert.Equal(1, (await user.Authenticate(token))!.Karma);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(3601));
-
-        Assert.Equal(2, (await user.Authenticate(token))!.Karma);
-        Assert.Equal(2, (await user.Authenticate(token))!.Karma);
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace Actors.Gateway.Hosting;
+
+/// <summary>Settings of the <c>Dashboard</c> configuration section.</summary>
+public sealed class DashboardAccessOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>
+    /// A secret that opens the dashboard to a caller sending <c>Authorization: Bearer &lt;token&gt;</c> (for operators and
+    /// tools). Unset (the default): no token opens it.
+    /// </summary>
+    public string? Token { get; set; }
+}
+
+internal static class DashboardAccess
+{
+    /// <summary>
+    /// The Orleans Dashboard shows every grain type, silo and call rate and can trace calls: it is for operators only.
+    /// Every request under <paramref name="path"/> (page, scripts and its data API) passes the gate first.
+    /// </summary>
+    public static WebApplication MapActorsDashboard(this WebApplication app, string path)
+    {
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(path),
+            branch => branch.Use(async (context, next) =>
+            {
+                var refusal = Check(context);
+                if (refusal is { } status)
+                {
+                    context.Response.StatusCode = status;
+                    if (status == StatusCodes.Status401Unauthorized)
+                    {
+                        context.Response.Headers.WWWAuthenticate = "Bearer";
+                    }
+
+                    await context.Response.WriteAsync(status == StatusCodes.Status401Unauthorized
+                        ? "The dashboard is for operators: sign in as an administrator."
+                        : "The dashboard is for administrators only.");
+                    return;
+                }
+
+                await next(context);
+            }));
+        app.MapOrleansDashboard(path);
+        return app;
+    }
+
+    /// <summary>Null when the caller may see the dashboard, else the status to refuse with (401 anonymous, 403 not allowed).</summary>
+    private static int? Check(HttpContext context)
+    {
+        var token = context.RequestServices.GetRequiredService<IOptions<DashboardAccessOptions>>().Value.Token;
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return StatusCodes.Status401Unauthorized;
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return StatusCodes.Status403Forbidden;
+        }
+
+        var offered = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
+        return CryptographicOperations.FixedTimeEquals(offered, Encoding.UTF8.GetBytes(token)) ? null : StatusCodes.Status403Forbidden;
+    }
+}

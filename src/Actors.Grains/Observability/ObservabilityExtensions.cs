@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Actors.Observability;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>Orleans' activity sources: grain calls (application), runtime, lifecycle and storage.</summary>
+    public static readonly string[] OrleansActivitySources =
+        ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage"];
+
+    /// <summary>
+    /// Silo side of observability: trace context flows with grain calls, and grain logs carry the correlation id.
+    /// </summary>
+    public static ISiloBuilder AddActorsObservability(this ISiloBuilder silo)
+    {
+        silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<CorrelationLoggingFilter>();
+        return silo;
+    }
+
+    /// <summary>
+    /// OpenTelemetry for any host of this system (silo or gateway): Orleans' meter, the project's meter and the .NET
+    /// runtime meter; traces of Orleans and the project when an exporter is configured; OTLP export when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables configure it further).
+    /// Also makes console logs show scopes (the correlation id): JSON lines outside Development.
+    /// </summary>
+    public static OpenTelemetryBuilder AddActorsTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.AddActorsConsoleLogging();
+
+        var otlp = IsOtlpConfigured(builder.Configuration);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", ActorsMetrics.MeterName, "System.Runtime"));
+
+        if (otlp)
+        {
+            // Traces only when something collects them: a listened-to source creates an Activity per grain call,
+            // a cost not worth paying for nobody.
+            telemetry.WithTracing(tracing => tracing.AddSource(OrleansActivitySources).AddSource(ActorsMetrics.MeterName));
+            telemetry.UseOtlpExporter();
+        }
+
+        return telemetry;
+    }
+
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector to export to.</summary>
+    public static bool IsOtlpConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    private static void AddActorsConsoleLogging(this IHostApplicationBuilder builder)
+    {
+        // An explicit Logging:Console:FormatterName wins; otherwise people read text and machines read JSON.
+        if (!string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
+        {
+            return;
+        }
+
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+    }
+}

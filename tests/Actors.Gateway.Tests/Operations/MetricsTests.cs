@@ -1,0 +1,53 @@
+using System.Net;
+using Actors.EventSourcing;
+using Actors.Observability;
+
+namespace Actors.Tests.Operations;
+
+[Collection(GatewayCollection.Name)]
+public class MetricsTests(GatewayFactory gateway)
+{
+    [Fact]
+    public async Task The_metrics_endpoint_exposes_the_projects_meter_in_prometheus_text_format()
+    {
+        using var client = gateway.CreateClient();
+        var projection = "metrics-test-" + Guid.NewGuid().ToString("N")[..8];
+        var recorded = new RecordedEvent("tests-1", 1, 1, Guid.NewGuid(), DateTimeOffset.UtcNow, null, null, "e");
+
+        ActorsMetrics.RecordDeliveryLag(projection, recorded, TimeProvider.System);
+
+        // The exporter caches a scrape briefly: ask until the new series shows up.
+        var text = await Eventually(client, body => body.Contains($"projection=\"{projection}\"", StringComparison.Ordinal));
+        Assert.Contains("actors_stream_delivery_lag_milliseconds_bucket{otel_scope_name=\"Actors\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_metrics_endpoint_exposes_orleans_and_http_server_metrics_after_a_request()
+    {
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        var text = await Eventually(client, body => body.Contains("http_server_request_duration_seconds", StringComparison.Ordinal)
+            && body.Contains("orleans_", StringComparison.Ordinal));
+
+        Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> Eventually(HttpClient client, Func<string, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var response = await client.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            if (condition(body) || DateTime.UtcNow > deadline)
+            {
+                Assert.True(condition(body), "The scrape never showed the expected series.");
+                return body;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

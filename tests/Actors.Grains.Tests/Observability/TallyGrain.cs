@@ -1,0 +1,37 @@
+using Actors.EventSourcing;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Tests.Observability;
+
+/// <summary>A minimal event-sourced grain for testing the shell's metrics and metadata: a tally that only grows.</summary>
+[Alias("actors.tests.ITallyGrain")]
+public interface ITallyGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a positive amount; 0 is already satisfied; a negative amount is rejected.</summary>
+    [Alias("add")]
+    Task<Rejection?> Add(int amount);
+}
+
+[GenerateSerializer, Immutable, Alias("tests.tally-added")]
+public sealed record TallyAdded([property: Id(0)] int Amount);
+
+public sealed class TallyGrain(ILogger<TallyGrain> logger) : EventSourcedGrain<int, TallyAdded>, ITallyGrain
+{
+    protected override string StreamId => EventStreams.StreamOf("tally", this.GetPrimaryKeyString());
+
+    protected override int Initial => 0;
+
+    protected override int Evolve(int state, TallyAdded @event) => state + @event.Amount;
+
+    public async Task<Rejection?> Add(int amount)
+    {
+        logger.LogInformation("Adding {Amount} to tally {Tally}", amount, this.GetPrimaryKeyString());
+        var (rejection, _) = await DecideAsync(_ => amount switch
+        {
+            < 0 => Decision<TallyAdded>.Reject("tally.negative", "A tally only grows."),
+            0 => Decision<TallyAdded>.AlreadyDone,
+            _ => new TallyAdded(amount),
+        });
+        return rejection;
+    }
+}
