@@ -1,10 +1,12 @@
 using Actors.Hosting;
 using Actors.Observability;
+using Actors.Users;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
 // Orleans__SiloPort, Orleans__GatewayPort.
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
+builder.Services.AddNewsAndUsersOptions(builder.Configuration);
 
 builder.AddActorsSilo();
 

@@ -1,4 +1,6 @@
+using Actors.Hosting;
 using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;
@@ -18,7 +20,7 @@ public sealed class NewsAuthorState
 public sealed class NewsAuthorGrain(
     [PersistentState("news-author")] IPersistentState<NewsAuthorState> state,
     IOptions<NewsOptions> options,
-    TimeProvider clock) : Grain, INewsAuthorGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, INewsAuthorGrain
 {
     private readonly NewsOptions _options = options.Value;
 

@@ -1,7 +1,7 @@
 using Actors.EventSourcing;
 using Actors.Users;
-using Orleans.Streams;
 using Orleans.Streams.Core;
+using Orleans.Streams;
 
 namespace Actors.News;
 

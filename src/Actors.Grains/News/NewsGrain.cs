@@ -1,6 +1,8 @@
 using System.Globalization;
 using Actors.EventSourcing;
+using Actors.Hosting;
 using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;
@@ -11,7 +13,7 @@ namespace Actors.News;
 /// comment ids are a per-news sequence, so one consistency boundary keeps those checks exact without cross-grain calls;
 /// a thread is small enough (and written rarely enough) to share the news' one-command-at-a-time turn.
 /// </summary>
-public sealed class NewsGrain(IOptions<NewsOptions> options, TimeProvider clock) : EventSourcedGrain<NewsState, INewsEvent>, INewsGrain
+public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : EventSourcedGrain<NewsState, INewsEvent>, INewsGrain
 {
     private readonly NewsOptions _options = options.Value;
     private string? _streamId;

@@ -1,4 +1,6 @@
 using Actors.EventSourcing;
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;
@@ -13,7 +15,9 @@ namespace Actors.News;
 /// list changes.
 /// </para>
 /// </summary>
-public sealed class NewsRankingGrain(IEventLog log, TimeProvider clock, IOptions<NewsOptions> options) : Grain, INewsRankingGrain
+[KeepAlive]
+public sealed class NewsRankingGrain(
+    IEventLog log, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, IOptions<NewsOptions> options) : Grain, INewsRankingGrain
 {
     private sealed class Entry
     {

@@ -1,3 +1,5 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Actors.News;
@@ -34,7 +36,7 @@ public sealed class UrlGuardState
 public sealed class UrlGuardGrain(
     [PersistentState("news-url-guard")] IPersistentState<UrlGuardState> state,
     IOptions<NewsOptions> options,
-    TimeProvider clock) : Grain, IUrlGuardGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, IUrlGuardGrain
 {
     private bool HeldByAnother(long newsId) => state.State.NewsId != 0 && state.State.NewsId != newsId && state.State.Until > clock.GetUtcNow();
 

@@ -1,24 +1,40 @@
 using Actors.EventSourcing;
+using Microsoft.Extensions.Options;
 
 namespace Actors.News;
 
 /// <summary>
-/// One user's news activity (key = user id): news posted, news up-voted ("saved"), votes, comments. Kept in memory and
-/// rebuilt from the news events of the log on activation; fed by <see cref="NewsActivityFeedGrain"/>. Idempotent by
-/// (stream, version): each news stream's last applied version is remembered.
+/// One user's news activity (key = user id): news posted, news up-voted ("saved"), votes, comments. Kept in memory,
+/// fed by <see cref="NewsActivityFeedGrain"/>. Idempotent by (stream, version): each news stream's last applied version
+/// is remembered.
+/// <para>
+/// In the in-memory mode the grain is kept alive, and its first activation is caused by the first event that concerns
+/// the user (or by a read, when there is nothing yet), so it has seen every event and needs no rebuild. Scanning the
+/// whole log per activated user was the first thing the vote benchmark found: it held the log while every vote waited
+/// to append. In durable modes, where activations come and go, it rebuilds from the log on activation.
+/// </para>
 /// </summary>
-public sealed class UserNewsGrain(IEventLog log) : Grain, IUserNewsGrain
+[KeepAlive]
+public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery) : Grain, IUserNewsGrain
 {
     private readonly Dictionary<string, long> _applied = new(StringComparer.Ordinal);
-    private readonly List<long> _posted = [];
-    private readonly List<long> _saved = [];
+    // Oldest first, ordered by event time: events of different news arrive on different partitions, so arrival order
+    // is not the order things happened in.
+    private readonly List<(long At, long Id)> _posted = [];
+    private readonly List<(long At, long Id)> _saved = [];
     private readonly Dictionary<long, VoteDirection> _votes = [];
-    private readonly List<CommentRef> _comments = [];
+    private readonly List<(long At, CommentRef Comment)> _comments = [];
 
     private long UserId => this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (delivery.Value.PublishAfterAppend)
+        {
+            await base.OnActivateAsync(cancellationToken);
+            return;
+        }
+
         long position = 0;
         while (true)
         {
@@ -45,12 +61,14 @@ public sealed class UserNewsGrain(IEventLog log) : Grain, IUserNewsGrain
         return Task.CompletedTask;
     }
 
-    public Task<NewsIdPage> GetPosted(int start, int count) => Task.FromResult(new NewsIdPage(NewestFirst(_posted, start, count), _posted.Count));
+    public Task<NewsIdPage> GetPosted(int start, int count) =>
+        Task.FromResult(new NewsIdPage(NewestFirst(_posted, start, count).Select(p => p.Id).ToArray(), _posted.Count));
 
-    public Task<NewsIdPage> GetSaved(int start, int count) => Task.FromResult(new NewsIdPage(NewestFirst(_saved, start, count), _saved.Count));
+    public Task<NewsIdPage> GetSaved(int start, int count) =>
+        Task.FromResult(new NewsIdPage(NewestFirst(_saved, start, count).Select(p => p.Id).ToArray(), _saved.Count));
 
     public Task<CommentRefPage> GetComments(int start, int count) =>
-        Task.FromResult(new CommentRefPage(NewestFirst(_comments, start, count), _comments.Count));
+        Task.FromResult(new CommentRefPage(NewestFirst(_comments, start, count).Select(c => c.Comment).ToArray(), _comments.Count));
 
     public Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds)
     {
@@ -83,17 +101,17 @@ public sealed class UserNewsGrain(IEventLog log) : Grain, IUserNewsGrain
         switch (e)
         {
             case NewsSubmitted s:
-                _posted.Add(s.NewsId);
+                InsertByTime(_posted, (s.At.UtcTicks, s.NewsId), p => p.At);
                 break;
             case NewsUpvoted v:
                 _votes[v.NewsId] = VoteDirection.Up;
-                _saved.Add(v.NewsId);
+                InsertByTime(_saved, (v.At.UtcTicks, v.NewsId), p => p.At);
                 break;
             case NewsDownvoted v:
                 _votes[v.NewsId] = VoteDirection.Down;
                 break;
             case CommentPosted c:
-                _comments.Add(new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds()));
+                InsertByTime(_comments, (c.At.UtcTicks, new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds())), p => p.At);
                 break;
         }
     }
@@ -106,6 +124,18 @@ public sealed class UserNewsGrain(IEventLog log) : Grain, IUserNewsGrain
         CommentPosted c => c.UserId == UserId,
         _ => false,
     };
+
+    /// <summary>Keeps <paramref name="list"/> in time order; nearly every insert is at the end.</summary>
+    private static void InsertByTime<T>(List<T> list, T item, Func<T, long> at)
+    {
+        var i = list.Count;
+        while (i > 0 && at(list[i - 1]) > at(item))
+        {
+            i--;
+        }
+
+        list.Insert(i, item);
+    }
 
     private static T[] NewestFirst<T>(List<T> oldestFirst, int start, int count)
     {

@@ -63,7 +63,9 @@ public class CommentAndActivityTests(ClusterFixture fixture) : NewsGrainTestBase
         var alice = await NewUser();
         var bob = await NewUser();
         var mine = await Submit(alice);
+        Clock.Advance(TimeSpan.FromSeconds(1));
         var bobs = await Submit(bob);
+        Clock.Advance(TimeSpan.FromSeconds(1));
         await News(bobs).Vote(alice, VoteDirection.Up);
         await News(bobs).PostComment(alice, -1, "nice");
         var activity = Grains.GetGrain<IUserNewsGrain>(alice);

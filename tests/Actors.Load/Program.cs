@@ -1,0 +1,366 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Actors.Load;
+
+// Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
+//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080]
+//                                                      [--workers 64] [--users 400] [--news 400] [--gateway-pid PID]
+var options = LoadOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    return 2;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = options.Workers + 4,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    AutomaticDecompression = DecompressionMethods.None,
+    UseCookies = false,
+})
+{
+    BaseAddress = new Uri(options.Url),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var api = new NewsApiClient(http);
+Runner.GatewayPid = options.GatewayPid;
+
+return options.Scenario switch
+{
+    "top" => await Scenarios.Top(api, options),
+    "votes" => await Scenarios.Votes(api, options),
+    "vote-latency" => await Scenarios.VoteLatency(api, options),
+    _ => 2,
+};
+
+namespace Actors.Load
+{
+    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null)
+    {
+        public static LoadOptions? Parse(string[] args)
+        {
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "vote-latency"))
+            {
+                return null;
+            }
+
+            var o = new LoadOptions(args[0], TimeSpan.FromSeconds(20), "http://localhost:5080", 64, 400, 400);
+            for (var i = 1; i + 1 < args.Length; i += 2)
+            {
+                var value = args[i + 1];
+                o = args[i] switch
+                {
+                    "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture)) },
+                    "--url" => o with { Url = value },
+                    "--workers" => o with { Workers = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--news" => o with { News = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--gateway-pid" => o with { GatewayPid = int.Parse(value, CultureInfo.InvariantCulture) },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}"),
+                };
+            }
+
+            return o;
+        }
+    }
+
+    internal sealed record Account(string Auth, string Secret);
+
+    /// <summary>The few API calls the scenarios need; every answer must be the ok envelope.</summary>
+    internal sealed class NewsApiClient(HttpClient http)
+    {
+        private int _names;
+        private readonly string _run = Guid.NewGuid().ToString("N")[..6];
+
+        public async Task<Account> CreateAccount()
+        {
+            var name = $"load{_run}{Interlocked.Increment(ref _names)}";
+            var json = await Send(HttpMethod.Post, "/api/create_account", null, ("username", name), ("password", "load-password-1"));
+            return new Account(json.GetProperty("auth").GetString()!, json.GetProperty("apisecret").GetString()!);
+        }
+
+        public async Task<long> Submit(Account user, string title, string url)
+        {
+            var json = await Send(HttpMethod.Post, "/api/submit", user, ("apisecret", user.Secret), ("title", title), ("news_id", "-1"), ("url", url), ("text", ""));
+            return json.GetProperty("news_id").GetInt64();
+        }
+
+        public Task<JsonElement> Vote(Account user, long newsId) =>
+            Send(HttpMethod.Post, "/api/votenews", user, ("apisecret", user.Secret), ("news_id", newsId.ToString(CultureInfo.InvariantCulture)), ("vote_type", "up"));
+
+        public async Task<long[]> TopIds(int count = 30)
+        {
+            var json = await Send(HttpMethod.Get, $"/api/getnews/top/0/{count}", null);
+            return json.GetProperty("news").EnumerateArray().Select(n => n.GetProperty("id").GetInt64()).ToArray();
+        }
+
+        /// <summary>The top page as bytes (what a browser would fetch); checks only the status code.</summary>
+        public async Task ReadTopRaw()
+        {
+            using var response = await http.GetAsync("/api/getnews/top/0/30", HttpCompletionOption.ResponseContentRead);
+            response.EnsureSuccessStatusCode();
+            _ = await response.Content.ReadAsByteArrayAsync();
+        }
+
+        public async Task<JsonElement> Send(HttpMethod method, string path, Account? user, params (string Key, string Value)[] form)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (user is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Auth);
+            }
+
+            if (method == HttpMethod.Post)
+            {
+                request.Content = new FormUrlEncodedContent(form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
+            }
+
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync()).RootElement.Clone();
+            if (json.GetProperty("status").GetString() != "ok")
+            {
+                throw new InvalidOperationException($"{path}: {json}");
+            }
+
+            return json;
+        }
+    }
+
+    internal static class Scenarios
+    {
+        /// <summary>Anonymous front-page reads in a closed loop: GET /api/getnews/top/0/30.</summary>
+        public static async Task<int> Top(NewsApiClient api, LoadOptions o)
+        {
+            var existing = (await api.TopIds()).Length;
+            if (existing < 30)
+            {
+                var users = await Setup.Accounts(api, Math.Min(30, 30 - existing));
+                await Setup.News(api, users, 30 - existing);
+            }
+
+            var result = await Runner.ClosedLoop(o.Workers, o.Duration, (_, _) => api.ReadTopRaw());
+            result.Print("top-30 reads", lamernews: 1_100);
+            return result.Errors == 0 ? 0 : 1;
+        }
+
+        /// <summary>Up-votes by distinct (voter, news) pairs, each voting someone else's news (so karma is spent and credited).</summary>
+        public static async Task<int> Votes(NewsApiClient api, LoadOptions o)
+        {
+            Console.WriteLine($"setup: {o.Users} voters, {o.News} news ({o.Users * (long)o.News:N0} distinct pairs)...");
+            var sw = Stopwatch.StartNew();
+            var voters = await Setup.Accounts(api, o.Users);
+            var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
+            var news = await Setup.News(api, authors, o.News);
+            Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+
+            // Pairs in a shuffled order, so consecutive votes hit different news and different voters.
+            long total = (long)voters.Length * news.Length;
+            long next = -1;
+            var stride = Setup.CoprimeStride(total);
+            var result = await Runner.ClosedLoop(o.Workers, o.Duration, async (_, _) =>
+            {
+                var k = Interlocked.Increment(ref next);
+                if (k >= total)
+                {
+                    throw new InvalidOperationException("Out of distinct pairs: raise --users or --news.");
+                }
+
+                var pair = k * stride % total;
+                await api.Vote(voters[pair / news.Length], news[pair % news.Length]);
+            });
+            result.Print("up-votes", lamernews: 700);
+            return result.Errors == 0 ? 0 : 1;
+        }
+
+        /// <summary>
+        /// From an acknowledged vote to the new order being visible in GET /api/getnews/top/0/30: two fresh news A (older)
+        /// and B (newer) with equal scores rank B first; an up-vote on whichever is below flips the order, and a reader
+        /// polls the top page until it shows the flip. One sample per vote, voters never repeat a pair.
+        /// </summary>
+        public static async Task<int> VoteLatency(NewsApiClient api, LoadOptions o)
+        {
+            var authors = await Setup.Accounts(api, 2);
+            var a = await api.Submit(authors[0], "latency probe A", $"https://load.example/{Guid.NewGuid():N}");
+            var b = await api.Submit(authors[1], "latency probe B", $"https://load.example/{Guid.NewGuid():N}");
+            var voters = await Setup.Accounts(api, 400);
+            var top = await api.TopIds(32);
+            if (!top.Contains(a) || !top.Contains(b))
+            {
+                Console.Error.WriteLine("The probe news are not in the top page (older news score higher): run this scenario on a fresh gateway.");
+                return 1;
+            }
+
+            var samples = new List<double>();
+            var deadline = Stopwatch.StartNew();
+            var voter = 0;
+            while (deadline.Elapsed < o.Duration && voter < voters.Length)
+            {
+                var order = await api.TopIds(32);
+                var (below, above) = Array.IndexOf(order, a) > Array.IndexOf(order, b) ? (a, b) : (b, a);
+                await api.Vote(voters[voter++], below);
+                var acknowledged = Stopwatch.GetTimestamp();
+                while (true)
+                {
+                    order = await api.TopIds(32);
+                    if (Array.IndexOf(order, below) < Array.IndexOf(order, above))
+                    {
+                        break;
+                    }
+
+                    if (Stopwatch.GetElapsedTime(acknowledged) > TimeSpan.FromSeconds(10))
+                    {
+                        Console.Error.WriteLine("The new order did not show within 10 s.");
+                        return 1;
+                    }
+                }
+
+                samples.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+                if (voter == voters.Length)
+                {
+                    voters = await Setup.Accounts(api, 400);
+                    voter = 0;
+                }
+            }
+
+            samples.Sort();
+            Console.WriteLine(
+                $"vote -> visible in top: {samples.Count} samples, p50 {Runner.Percentile(samples, 0.50):F2} ms, " +
+                $"p99 {Runner.Percentile(samples, 0.99):F2} ms, max {samples[^1]:F2} ms");
+            return 0;
+        }
+    }
+
+    internal static class Setup
+    {
+        public static async Task<Account[]> Accounts(NewsApiClient api, int count)
+        {
+            var accounts = new Account[count];
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => accounts[i] = await api.CreateAccount());
+            return accounts;
+        }
+
+        public static async Task<long[]> News(NewsApiClient api, Account[] authors, int count)
+        {
+            var ids = new long[count];
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                ids[i] = await api.Submit(authors[i % authors.Length], $"Load news {i}", $"https://load.example/{Guid.NewGuid():N}"));
+            return ids;
+        }
+
+        /// <summary>A stride coprime with <paramref name="n"/>, so k * stride mod n visits every pair once in a scattered order.</summary>
+        public static long CoprimeStride(long n)
+        {
+            var stride = (long)(n * 0.6180339887) | 1;
+            while (Gcd(stride, n) != 1)
+            {
+                stride += 2;
+            }
+
+            return stride;
+
+            static long Gcd(long x, long y) => y == 0 ? x : Gcd(y, x % y);
+        }
+    }
+
+    internal sealed record RunResult(long Count, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, string? FirstError)
+    {
+        /// <summary>CPU seconds the gateway process used during the run (from /proc), when its pid was given.</summary>
+        public double? GatewayCpuSeconds { get; init; }
+
+        public void Print(string what, double lamernews)
+        {
+            var rate = Count / Elapsed.TotalSeconds;
+            LatenciesMs.Sort();
+            Console.WriteLine(
+                $"{what}: {rate:F0}/s ({Count:N0} in {Elapsed.TotalSeconds:F1} s, {Errors} errors), " +
+                $"latency p50 {Runner.Percentile(LatenciesMs, 0.50):F2} ms, p99 {Runner.Percentile(LatenciesMs, 0.99):F2} ms; " +
+                $"{rate / lamernews:F1}x Lamernews (~{lamernews:N0}/s)");
+            if (GatewayCpuSeconds is { } cpu && Count > 0)
+            {
+                Console.WriteLine(
+                    $"gateway CPU: {cpu:F1} s ({cpu / Elapsed.TotalSeconds:F2} cores), {cpu * 1e6 / Count:F0} us per call " +
+                    $"=> {Count / cpu:F0}/s per fully used core");
+            }
+
+            if (FirstError is not null)
+            {
+                Console.WriteLine($"first error: {FirstError}");
+            }
+        }
+    }
+
+    internal static class Runner
+    {
+        /// <summary><paramref name="workers"/> loops call <paramref name="call"/> back to back for <paramref name="duration"/>.</summary>
+        public static int? GatewayPid { get; set; }
+
+        /// <summary>utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 Hz).</summary>
+        public static double? CpuSeconds(int? pid)
+        {
+            if (pid is null || !File.Exists($"/proc/{pid}/stat"))
+            {
+                return null;
+            }
+
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+
+        public static async Task<RunResult> ClosedLoop(int workers, TimeSpan duration, Func<int, long, Task> call)
+        {
+            // Warm-up: connections open and code is jitted before the clock starts.
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Safe(() => call(w, -1))));
+
+            long count = 0, errors = 0;
+            string? firstError = null;
+            var latencies = new List<double>[workers];
+            var cpuBefore = CpuSeconds(GatewayPid);
+            var stop = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+            {
+                var mine = latencies[w] = new List<double>(1 << 16);
+                long i = 0;
+                while (stop.Elapsed < duration)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        await call(w, i++);
+                        mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                        Interlocked.Increment(ref count);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.Increment(ref errors);
+                        Interlocked.CompareExchange(ref firstError, e.Message, null);
+                    }
+                }
+            })));
+            var elapsed = stop.Elapsed;
+            return new RunResult(count, errors, elapsed, latencies.SelectMany(l => l).ToList(), firstError)
+            {
+                GatewayCpuSeconds = CpuSeconds(GatewayPid) - cpuBefore,
+            };
+        }
+
+        private static async Task Safe(Func<Task> call)
+        {
+            try
+            {
+                await call();
+            }
+            catch (Exception)
+            {
+                // Warm-up errors show up again in the measured run.
+            }
+        }
+
+        public static double Percentile(List<double> sorted, double p) =>
+            sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+}
