@@ -101,17 +101,17 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         switch (e)
         {
             case NewsSubmitted s:
-                InsertByTime(_posted, (s.At.UtcTicks, s.NewsId), p => p.At);
+                InsertByTime(_posted, (s.At.UtcTicks, s.NewsId), p => p.Item1);
                 break;
             case NewsUpvoted v:
                 _votes[v.NewsId] = VoteDirection.Up;
-                InsertByTime(_saved, (v.At.UtcTicks, v.NewsId), p => p.At);
+                InsertByTime(_saved, (v.At.UtcTicks, v.NewsId), p => p.Item1);
                 break;
             case NewsDownvoted v:
                 _votes[v.NewsId] = VoteDirection.Down;
                 break;
             case CommentPosted c:
-                InsertByTime(_comments, (c.At.UtcTicks, new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds())), p => p.At);
+                InsertByTime(_comments, (c.At.UtcTicks, new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds())), p => p.Item1);
                 break;
         }
     }
