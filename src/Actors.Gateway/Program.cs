@@ -3,6 +3,7 @@ using Actors.Gateway.Hosting;
 using Actors.Gateway.News;
 using Actors.Gateway.Realtime;
 using Actors.Gateway.Users;
+using Actors.Gateway.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ app.MapAccountsApi();
 app.MapUsersApi();
 app.MapNewsApi();
 app.MapRealtime();
+app.MapWeb();
 app.MapActorsOperations();
 
 app.Run();
