@@ -28,6 +28,12 @@ public sealed class RealtimeOptions
     public int TopCount { get; set; } = 30;
 
     /// <summary>
+    /// Least time between two <c>news.top</c> pushes: votes arriving meanwhile are folded into the next one. Each push
+    /// goes to every follower, so this caps the fan-out work under heavy voting (see the ws-fanout measurements).
+    /// </summary>
+    public TimeSpan TopMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// While anyone follows <c>news.top</c>, the list is also re-read this often: ranks age with time, so the order can
     /// change without any event.
     /// </summary>

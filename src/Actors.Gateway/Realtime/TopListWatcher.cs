@@ -117,6 +117,10 @@ internal sealed class TopListWatcher(
                     json.WriteEndArray();
                     json.WriteNumber("count", page.Total);
                 }));
+                if (options.Value.TopMinInterval > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.Value.TopMinInterval, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
