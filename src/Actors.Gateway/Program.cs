@@ -1,12 +1,15 @@
 using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
 using Actors.Gateway.News;
+using Actors.Gateway.Realtime;
 using Actors.Gateway.Users;
+using Actors.Gateway.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
 builder.AddUsers();
+builder.AddRealtime();
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
@@ -18,6 +21,8 @@ app.MapOpenApi();
 app.MapAccountsApi();
 app.MapUsersApi();
 app.MapNewsApi();
+app.MapRealtime();
+app.MapWeb();
 app.MapActorsOperations();
 app.MapDeliveryAdminApi();
 

@@ -7,10 +7,11 @@ using Actors.Load;
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
 //   dotnet run -c Release --project tests/Actors.Load -- <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080]
 //                                                      [--workers 64] [--users 400] [--news 400] [--gateway-pid PID]
+//                                                      [--subscribers 1000] (ws-fanout)
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Actors.Load <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|vote-latency|ws-fanout> [--duration 20s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
     return 2;
 }
 
@@ -33,16 +34,17 @@ return options.Scenario switch
     "top" => await Scenarios.Top(api, options),
     "votes" => await Scenarios.Votes(api, options),
     "vote-latency" => await Scenarios.VoteLatency(api, options),
+    "ws-fanout" => await WsFanout.Run(api, http, options),
     _ => 2,
 };
 
 namespace Actors.Load
 {
-    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null)
+    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null, int Subscribers = 1000)
     {
         public static LoadOptions? Parse(string[] args)
         {
-            if (args.Length == 0 || args[0] is not ("top" or "votes" or "vote-latency"))
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "vote-latency" or "ws-fanout"))
             {
                 return null;
             }
@@ -59,6 +61,7 @@ namespace Actors.Load
                     "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--news" => o with { News = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--gateway-pid" => o with { GatewayPid = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--subscribers" => o with { Subscribers = int.Parse(value, CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }

@@ -8,13 +8,20 @@ public enum VoteDirection
     Down = 2,
 }
 
-/// <summary>What a news command answered: a rejection, or the id it produced (news id, comment id) and the operation done.</summary>
+/// <summary>
+/// What a news command answered: a rejection, or the id it produced (news id, comment id) and the operation done.
+/// <see cref="Position"/> is the global log position of the last event the command appended (0 when it appended
+/// none): a client that waits for a view to reach it reads its own write (the WebSocket protocol hands it out).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("news.command-result")]
 public sealed record NewsCommandResult(
     [property: Id(0)] Rejection? Rejection,
     [property: Id(1)] long Id = 0,
     [property: Id(2)] string? Op = null)
 {
+    [Id(3)]
+    public long Position { get; init; }
+
     public bool Ok => Rejection is null;
 
     public static NewsCommandResult Done(long id = 0, string? op = null) => new(null, id, op);

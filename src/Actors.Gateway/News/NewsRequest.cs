@@ -31,18 +31,7 @@ internal sealed class NewsRequest
             else if (request.HasJsonContentType())
             {
                 using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var property in document.RootElement.EnumerateObject())
-                    {
-                        parameters._values[property.Name] = property.Value.ValueKind switch
-                        {
-                            JsonValueKind.String => property.Value.GetString() ?? "",
-                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                            _ => "",
-                        };
-                    }
-                }
+                parameters.AddJson(document.RootElement);
             }
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or IOException or BadHttpRequestException)
@@ -52,6 +41,38 @@ internal sealed class NewsRequest
 
         return parameters;
     }
+
+    /// <summary>
+    /// The members of a JSON object as parameters (the <c>data</c> of a WebSocket command): strings as they are, numbers
+    /// and booleans as their JSON text, anything else as empty. Not an object: no parameters.
+    /// </summary>
+    public static NewsRequest FromJson(JsonElement data)
+    {
+        var parameters = new NewsRequest();
+        parameters.AddJson(data);
+        return parameters;
+    }
+
+    private void AddJson(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in data.EnumerateObject())
+        {
+            _values[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString() ?? "",
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
+                _ => "",
+            };
+        }
+    }
+
+    /// <summary>Sets <paramref name="name"/> when the caller did not (the WebSocket door's defaults, e.g. news_id -1 for a new news).</summary>
+    public void SetDefault(string name, string value) => _values.TryAdd(name, value);
 
     /// <summary>Lamernews' "required" rule: present and non-empty after trimming (the trimmed value is what is used).</summary>
     public string? Required(string name) =>

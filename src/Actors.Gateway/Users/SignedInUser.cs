@@ -45,6 +45,16 @@ public static class SignedInUserExtensions
         return user;
     }
 
+    /// <summary>
+    /// The user whose current auth token is <paramref name="token"/>, or null: the same check as
+    /// <see cref="GetSignedInUserAsync"/> for a token that did not come with an HTTP request (a WebSocket's
+    /// <c>auth</c> message, or each command on a long-lived socket, so a logout ends the socket's rights too).
+    /// </summary>
+    public static async Task<SignedInUser?> AuthenticateTokenAsync(this IServiceProvider services, string? token) =>
+        PasswordHashing.IsTokenShaped(token)
+            ? await ResolveAsync(services.GetRequiredService<IGrainFactory>(), services.GetService<AuthTokenCache>(), token!)
+            : null;
+
     /// <summary>True when <paramref name="given"/> is the user's API secret; compared in constant time.</summary>
     public static bool HasApiSecret(this SignedInUser user, string? given) =>
         given is not null

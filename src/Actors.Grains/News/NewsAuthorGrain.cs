@@ -81,6 +81,6 @@ public sealed class NewsAuthorGrain(
 
         state.State.LastSubmittedAt = now;
         await state.WriteStateAsync();
-        return NewsCommandResult.Done(newsId);
+        return result;
     }
 }

@@ -30,7 +30,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     public async Task<NewsCommandResult> Submit(long userId, string username, string title, string url, string text)
     {
         var (rejection, _) = await Run(new NewsCommand.Submit(NewsId, userId, username, title, url, text));
-        return rejection is null ? NewsCommandResult.Done(NewsId) : NewsCommandResult.Refused(rejection);
+        return rejection is null ? Done(NewsId) : NewsCommandResult.Refused(rejection);
     }
 
     public async Task<NewsCommandResult> Edit(long userId, string title, string url, string text)
@@ -66,7 +66,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             await GrainFactory.GetGrain<IUrlGuardGrain>(oldUrl).Release(NewsId);
         }
 
-        return NewsCommandResult.Done(NewsId);
+        return Done(NewsId);
     }
 
     public async Task<NewsCommandResult> Delete(long userId)
@@ -89,7 +89,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             await GrainFactory.GetGrain<IUrlGuardGrain>(State.Url).Release(NewsId);
         }
 
-        return NewsCommandResult.Done(-1);
+        return Done(-1);
     }
 
     public async Task<NewsCommandResult> Vote(long userId, VoteDirection direction)
@@ -113,7 +113,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
         }
 
         await AppendAsync(decision.Events);
-        return NewsCommandResult.Done(NewsId);
+        return Done(NewsId);
     }
 
     public async Task<NewsCommandResult> PostComment(long userId, long parentId, string body)
@@ -131,7 +131,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
         var (rejection, events) = await Run(new NewsCommand.PostComment(userId, profile.Username, parentId, body));
         return rejection is null
-            ? NewsCommandResult.Done(((CommentPosted)events[0].Data).CommentId, "insert")
+            ? Done(((CommentPosted)events[0].Data).CommentId, "insert")
             : NewsCommandResult.Refused(rejection);
     }
 
@@ -142,13 +142,13 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             ? ((NewsCommand)new NewsCommand.DeleteComment(userId, commentId), "delete")
             : (new NewsCommand.EditComment(userId, commentId, body), "update");
         var (rejection, _) = await Run(command);
-        return rejection is null ? NewsCommandResult.Done(commentId, op) : NewsCommandResult.Refused(rejection);
+        return rejection is null ? Done(commentId, op) : NewsCommandResult.Refused(rejection);
     }
 
     public async Task<NewsCommandResult> VoteComment(long userId, long commentId, VoteDirection direction)
     {
         var (rejection, _) = await Run(new NewsCommand.VoteComment(userId, commentId, direction));
-        return rejection is null ? NewsCommandResult.Done(commentId) : NewsCommandResult.Refused(rejection);
+        return rejection is null ? Done(commentId) : NewsCommandResult.Refused(rejection);
     }
 
     public Task<NewsView?> Get() => Task.FromResult(State.Exists ? ViewOf(State) : null);
@@ -168,6 +168,9 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             .ToArray();
         return Task.FromResult<CommentThreadView?>(new CommentThreadView(ViewOf(State), comments));
     }
+
+    /// <summary>Success, carrying the position of the last event appended (read-your-writes for realtime clients).</summary>
+    private NewsCommandResult Done(long id, string? op = null) => NewsCommandResult.Done(id, op) with { Position = Position };
 
     private NewsView ViewOf(NewsState s) => new(
         s.Id, s.Title, s.Url, s.AuthorId, s.Username, s.CreatedAt.ToUnixTimeSeconds(),

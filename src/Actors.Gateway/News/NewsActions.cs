@@ -1,0 +1,162 @@
+using System.Globalization;
+using Actors.Gateway.Lamernews;
+using Actors.Gateway.Users;
+using Actors.News;
+
+namespace Actors.Gateway.News;
+
+/// <summary>
+/// The outcome of a news command, independent of the door it came through: the Lamernews error sentence, or the
+/// extra fields of the success envelope, and the log position of the events it caused.
+/// </summary>
+internal sealed record NewsOutcome(string? Error, object? Result, long Position)
+{
+    public static NewsOutcome Refused(string error) => new(error, null, 0);
+
+    public static NewsOutcome From(NewsCommandResult result, Func<NewsCommandResult, object?> success) =>
+        result.Rejection is { } rejection ? new(rejection.Message, null, 0) : new(null, success(result), result.Position);
+
+    /// <summary>The HTTP door's answer: the Lamernews envelope (the position travels in a header, outside the envelope).</summary>
+    public IResult ToLamerResult(HttpContext context)
+    {
+        if (Error is not null)
+        {
+            return LamerResults.Error(Error);
+        }
+
+        if (Position > 0)
+        {
+            context.Response.Headers["X-Event-Position"] = Position.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return LamerResults.Ok(Result);
+    }
+}
+
+/// <summary>
+/// The news commands, once, for both doors (<c>/api/*</c> over HTTP and the <c>/ws</c> WebSocket protocol): shape checks
+/// of the parameters, then the grain. The caller has already established who the user is (and, over HTTP, the API secret).
+/// </summary>
+internal static class NewsActions
+{
+    // The Lamernews literal contains a line break and the source's indentation.
+    private const string MissingCommentParameters = "Missing news_id, comment_id, parent_id, or comment\n                       parameter.";
+
+    public static async Task<NewsOutcome> Submit(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    {
+        var title = parameters.Required("title");
+        var newsId = parameters.Required("news_id");
+        var url = parameters.Present("url");
+        var text = parameters.Present("text");
+        if (title is null || newsId is null || url is null || text is null || (url.Length == 0 && text.Length == 0))
+        {
+            return NewsOutcome.Refused(NewsErrors.TitleAndUrlOrTextRequired.Message);
+        }
+
+        NewsCommandResult result;
+        if (newsId == "-1")
+        {
+            result = await grains.GetGrain<INewsAuthorGrain>(user.Id).Submit(title, url, text);
+        }
+        else if (ParseId(newsId) is { } id)
+        {
+            result = await grains.GetGrain<INewsGrain>(id).Edit(user.Id, title, url, text);
+        }
+        else
+        {
+            return NewsOutcome.Refused(NewsErrors.EditRefused.Message);
+        }
+
+        return NewsOutcome.From(result, r => new { news_id = r.Id });
+    }
+
+    public static async Task<NewsOutcome> Delete(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    {
+        var newsId = parameters.Required("news_id");
+        if (newsId is null)
+        {
+            return NewsOutcome.Refused("Please specify a news title.");
+        }
+
+        if (ParseId(newsId) is not { } id)
+        {
+            return NewsOutcome.Refused(NewsErrors.DeleteRefused.Message);
+        }
+
+        var result = await grains.GetGrain<INewsGrain>(id).Delete(user.Id);
+        return NewsOutcome.From(result, _ => new { news_id = -1 });
+    }
+
+    public static async Task<NewsOutcome> Vote(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    {
+        var newsId = parameters.Required("news_id");
+        if (newsId is null || ParseVote(parameters.Required("vote_type")) is not { } direction)
+        {
+            return NewsOutcome.Refused("Missing news ID or invalid vote type.");
+        }
+
+        if (ParseId(newsId) is not { } id)
+        {
+            return NewsOutcome.Refused(NewsErrors.NoSuchNews.Message);
+        }
+
+        var result = await grains.GetGrain<INewsGrain>(id).Vote(user.Id, direction);
+        return NewsOutcome.From(result, _ => null);
+    }
+
+    public static async Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    {
+        var newsIdText = parameters.Required("news_id");
+        var commentIdText = parameters.Required("comment_id");
+        var parentIdText = parameters.Required("parent_id");
+        var body = parameters.Present("comment");
+        if (newsIdText is null || commentIdText is null || parentIdText is null || body is null)
+        {
+            return NewsOutcome.Refused(MissingCommentParameters);
+        }
+
+        if (ParseId(newsIdText) is not { } newsId
+            || !long.TryParse(commentIdText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var commentId)
+            || !long.TryParse(parentIdText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parentId)
+            || (commentId != -1 && commentId < 1)
+            || (parentId != -1 && parentId < 1))
+        {
+            return NewsOutcome.Refused(NewsErrors.InvalidComment.Message);
+        }
+
+        var news = grains.GetGrain<INewsGrain>(newsId);
+        var result = commentId == -1
+            ? await news.PostComment(user.Id, parentId, body)
+            : await news.EditComment(user.Id, commentId, body);
+        return NewsOutcome.From(result, r => new { op = r.Op, comment_id = r.Id, parent_id = parentId, news_id = newsId });
+    }
+
+    public static async Task<NewsOutcome> VoteComment(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    {
+        var handle = parameters.Required("comment_id");
+        if (handle is null || ParseVote(parameters.Required("vote_type")) is not { } direction)
+        {
+            return NewsOutcome.Refused("Missing comment ID or invalid vote type.");
+        }
+
+        var parts = handle.Split('-');
+        if (parts.Length != 2 || ParseId(parts[0]) is not { } newsId || ParseId(parts[1]) is not { } commentId)
+        {
+            return NewsOutcome.Refused(NewsErrors.CommentVoteRefused.Message);
+        }
+
+        var result = await grains.GetGrain<INewsGrain>(newsId).VoteComment(user.Id, commentId, direction);
+        return NewsOutcome.From(result, _ => new { comment_id = handle });
+    }
+
+    /// <summary>A positive id; anything else (not a number, too big, zero, negative) is no id.</summary>
+    public static long? ParseId(string text) =>
+        text.Length <= 19 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+
+    private static VoteDirection? ParseVote(string? type) => type switch
+    {
+        "up" => VoteDirection.Up,
+        "down" => VoteDirection.Down,
+        _ => null,
+    };
+}
