@@ -1,8 +1,12 @@
+using Actors.Gateway.Accounts;
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
+using Actors.Gateway.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
+builder.AddUsers();
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 
@@ -10,6 +14,9 @@ var app = builder.Build();
 
 app.UseCorrelationIds();
 app.MapOpenApi();
+app.MapAccountsApi();
+app.MapUsersApi();
+app.MapNewsApi();
 app.MapActorsOperations();
 
 app.Run();

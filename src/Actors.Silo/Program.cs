@@ -1,13 +1,11 @@
 using Actors.Hosting;
 using Actors.Observability;
 
+// One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
+// Orleans__SiloPort, Orleans__GatewayPort.
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
 
-builder.UseOrleans(silo =>
-{
-    silo.UseLocalhostClustering();
-    silo.AddActors();
-});
+builder.AddActorsSilo();
 
 await builder.Build().RunAsync();

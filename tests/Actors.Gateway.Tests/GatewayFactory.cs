@@ -16,6 +16,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("News:UserCreationDelaySeconds", "0");
+        builder.UseSetting("Users:PasswordHashIterations", "1000");
     }
 
     private static int FreePort()

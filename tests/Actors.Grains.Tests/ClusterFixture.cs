@@ -23,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             silo.AddActors();
         });

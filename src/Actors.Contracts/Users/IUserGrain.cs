@@ -25,7 +25,75 @@ public interface IUserGrain : IGrainWithIntegerKey
 
     /// <summary>Counts a reply to one of the user's comments; idempotent per (source stream, version) like <see cref="CreditKarma"/>.</summary>
     Task NoteReply(string sourceStream, long sourceVersion);
+
+    /// <summary>
+    /// Registers this user (called by the username registry once the name is claimed and the id allocated).
+    /// Idempotent for a repeat with the same name; the password arrives already hashed (hashing is slow and runs
+    /// in the gateway, never on the silo scheduler).
+    /// </summary>
+    Task<Rejection?> Create(NewUser user);
+
+    /// <summary>
+    /// The session of <paramref name="authToken"/> when it is the user's current token, else null (logged out, or
+    /// not this user's token). Applies the hourly karma increment first, so every authenticated request counts as activity.
+    /// </summary>
+    Task<UserSession?> Authenticate(string authToken);
+
+    /// <summary>What login needs to check a password and answer with the current token; null when no user has this id.</summary>
+    Task<UserCredentials?> GetCredentials();
+
+    /// <summary>
+    /// Ends every session: replaces the token when <paramref name="authToken"/> is still current (the API secret is kept).
+    /// Returns false when that token is not current (already logged out).
+    /// </summary>
+    Task<bool> Logout(string authToken);
+
+    /// <summary>Stores about and email (cut to their maximum lengths) and, when given, a new password hash.</summary>
+    Task<Rejection?> UpdateProfile(string about, string email, string? passwordHash);
+
+    /// <summary>
+    /// Records a password-reset request when <paramref name="email"/> matches and the last request is old enough;
+    /// answers the current auth token for the reset link.
+    /// </summary>
+    Task<PasswordResetTicket> RequestPasswordReset(string email);
+
+    /// <summary>The user read the replies page: the unread-replies counter goes back to 0.</summary>
+    Task MarkRepliesRead();
 }
+
+/// <summary>The facts of a registration, decided by the gateway (hash, random token and secret) and the registry (name).</summary>
+[GenerateSerializer, Immutable, Alias("actors.users.new-user")]
+public sealed record NewUser(
+    [property: Id(0)] string Username,
+    [property: Id(1)] string PasswordHash,
+    [property: Id(2)] string AuthToken,
+    [property: Id(3)] string ApiSecret);
+
+/// <summary>A signed-in user as a request sees it.</summary>
+[GenerateSerializer, Immutable, Alias("actors.users.session")]
+public sealed record UserSession(
+    [property: Id(0)] long Id,
+    [property: Id(1)] string Username,
+    [property: Id(2)] int Karma,
+    [property: Id(3)] bool IsAdmin,
+    [property: Id(4)] string ApiSecret,
+    [property: Id(5)] int Replies);
+
+/// <summary>Login material. Never leaves the gateway.</summary>
+[GenerateSerializer, Immutable, Alias("actors.users.credentials")]
+public sealed record UserCredentials(
+    [property: Id(0)] long Id,
+    [property: Id(1)] string Username,
+    [property: Id(2)] string PasswordHash,
+    [property: Id(3)] string AuthToken,
+    [property: Id(4)] string ApiSecret);
+
+/// <summary>The answer to a password-reset request: a rejection, or the token the mailed link carries.</summary>
+[GenerateSerializer, Immutable, Alias("actors.users.password-reset-ticket")]
+public sealed record PasswordResetTicket(
+    [property: Id(0)] Rejection? Rejection,
+    [property: Id(1)] string? AuthToken,
+    [property: Id(2)] string? Username);
 
 /// <summary>What anyone may know about a user, plus the owner-only fields (email) the gateway decides to show or not.</summary>
 [GenerateSerializer, Immutable, Alias("actors.users.profile")]

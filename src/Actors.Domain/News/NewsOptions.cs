@@ -14,6 +14,9 @@ public sealed class NewsOptions
     public int PasswordMinLength { get; set; } = 8;
     public int CommentMaxLength { get; set; } = 4096;
     public int TitleMaxLength { get; set; } = 200;
+
+    /// <summary>Not a Lamernews constant: bounds the URL of a news item (Lamernews has no limit).</summary>
+    public int UrlMaxLength { get; set; } = 2048;
     public int CommentEditTimeSeconds { get; set; } = 7200;
     public int CommentReplyShift { get; set; } = 60;
     public int UserCommentsPerPage { get; set; } = 10;

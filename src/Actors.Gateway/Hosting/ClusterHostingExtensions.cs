@@ -3,34 +3,59 @@ using Orleans.Dashboard;
 
 namespace Actors.Gateway.Hosting;
 
-/// <summary>Settings of the <c>Orleans</c> configuration section.</summary>
-public sealed class OrleansHostingOptions
-{
-    public string ClusterId { get; set; } = "actors";
-
-    public string ServiceId { get; set; } = "actors";
-
-    public int SiloPort { get; set; } = 11111;
-
-    public int GatewayPort { get; set; } = 30000;
-}
-
 public static class ClusterHostingExtensions
 {
     /// <summary>
-    /// The embedded default: a silo co-hosted in the gateway process, localhost clustering, everything in memory.
+    /// The gateway's place in the cluster, from the <c>Orleans</c> section: by default a co-hosted silo (in memory,
+    /// or in PostgreSQL when <c>ConnectionStrings:Postgres</c> is set); with <c>Orleans:Mode=client</c>, an Orleans
+    /// client of a silo cluster found through PostgreSQL membership.
     /// </summary>
     public static WebApplicationBuilder AddActorsCluster(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Orleans").Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
+        var options = builder.Configuration.GetSection(OrleansHostingOptions.Section).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
+        var postgres = builder.Configuration.PostgresConnectionString();
+        if (string.Equals(options.Mode, "client", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = postgres ?? throw new InvalidOperationException(
+                "Orleans:Mode=client finds the silos through PostgreSQL membership: set ConnectionStrings:Postgres (ConnectionStrings__Postgres).");
+            builder.UseOrleansClient(client =>
+            {
+                client.UseActorsPostgresClustering(connectionString, options);
+                client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
+            });
+            return builder;
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.UseActorsClustering(builder.Configuration, options);
             silo.AddActors();
             silo.AddDashboard();
         });
-        builder.Services.AddHostedService<StorageModeBanner>();
+        if (postgres is null)
+        {
+            builder.Services.AddHostedService<StorageModeBanner>();
+        }
+
         return builder;
+    }
+
+    /// <summary>The gateway may start before the silos: keep trying to connect for a couple of minutes.</summary>
+    private sealed class RetryWhileClusterStarts(ILogger<RetryWhileClusterStarts> logger) : IClientConnectionRetryFilter
+    {
+        private int _attempts;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (++_attempts > 120)
+            {
+                return false;
+            }
+
+            logger.LogWarning("No silo reachable yet (attempt {Attempt}): {Error}", _attempts, exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        }
     }
 
     private sealed class StorageModeBanner(ILogger<StorageModeBanner> logger) : IHostedService

@@ -1,4 +1,5 @@
 using Actors.EventSourcing;
+using Actors.News;
 using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,17 +10,32 @@ namespace Actors.Hosting;
 public static class ActorsSiloBuilderExtensions
 {
     /// <summary>
-    /// Everything a silo of this system needs, in the embedded in-memory default: the event log, grain storage,
-    /// reminders and the stream provider that delivers domain events to projections.
+    /// Everything a silo of this system needs: the event log, grain storage, reminders and the stream provider that
+    /// delivers domain events to projections. In memory (the embedded default), or in PostgreSQL when the
+    /// <c>ConnectionStrings:Postgres</c> setting is present.
     /// </summary>
     public static ISiloBuilder AddActors(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<EventDeliveryOptions>();
+        if (silo.Configuration.PostgresConnectionString() is { } postgres)
+        {
+            silo.AddActorsPostgres(postgres);
+        }
+        else
+        {
+            silo.AddActorsInMemory();
+        }
 
         silo.AddActorsObservability();
+        silo.AddNews();
+        return silo;
+    }
 
+    private static void AddActorsInMemory(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton<IEventLog, InMemoryEventLog>();
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
         silo.UseInMemoryReminderService();
@@ -29,7 +45,5 @@ public static class ActorsSiloBuilderExtensions
             // The pulling agents poll their queues; the default 100 ms would dominate the vote-to-ranking delay.
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
         });
-
-        return silo;
     }
 }

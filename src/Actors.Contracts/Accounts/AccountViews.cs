@@ -1,0 +1,95 @@
+namespace Actors.Accounts;
+
+/// <summary>What the owner sees of an account: the fold of its events up to <see cref="Version"/>.</summary>
+/// <param name="Status"><c>open</c> or <c>closed</c>.</param>
+[GenerateSerializer, Immutable, Alias("accounts.account-view")]
+public sealed record AccountView(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] long Owner,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] long Balance,
+    [property: Id(4)] long Version,
+    [property: Id(5)] string Status,
+    [property: Id(6)] DateTimeOffset OpenedAt);
+
+/// <summary>The answer to an account command: the account after it, or the rule that refused it.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.account-reply")]
+public sealed record AccountReply(
+    [property: Id(0)] AccountView? View,
+    [property: Id(1)] Rejection? Rejection);
+
+/// <summary>What the requester sees of a transfer.</summary>
+/// <param name="Status"><c>pending</c>, <c>completed</c> or <c>failed</c>.</param>
+/// <param name="Reason">Why it failed (a stable rejection code such as <c>insufficient-funds</c>), else null.</param>
+[GenerateSerializer, Immutable, Alias("transfers.transfer-view")]
+public sealed record TransferView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] Guid From,
+    [property: Id(2)] Guid To,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] string Status,
+    [property: Id(5)] string? Reason,
+    [property: Id(6)] long RequestedBy,
+    [property: Id(7)] DateTimeOffset RequestedAt,
+    [property: Id(8)] long Version);
+
+/// <summary>The answer to a transfer request: the transfer, or the rule that refused to start it.</summary>
+[GenerateSerializer, Immutable, Alias("transfers.transfer-reply")]
+public sealed record TransferReply(
+    [property: Id(0)] TransferView? View,
+    [property: Id(1)] Rejection? Rejection);
+
+/// <summary>One line of an account statement: a movement of money and the balance right after it.</summary>
+/// <param name="Kind"><c>deposit</c>, <c>withdrawal</c>, <c>transfer-out</c>, <c>transfer-in</c> or <c>refund</c>.</param>
+/// <param name="Amount">Signed: positive in, negative out.</param>
+/// <param name="Counterparty">The other account of a transfer.</param>
+[GenerateSerializer, Immutable, Alias("accounts.statement-entry")]
+public sealed record StatementEntry(
+    [property: Id(0)] long Version,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] long Balance,
+    [property: Id(5)] string? TransferId,
+    [property: Id(6)] Guid? Counterparty);
+
+/// <summary>Read model: the movements of one account with running balance, as of event <see cref="Version"/>.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.statement")]
+public sealed record AccountStatement(
+    [property: Id(0)] Guid AccountId,
+    [property: Id(1)] long Owner,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] string Status,
+    [property: Id(4)] long Balance,
+    [property: Id(5)] long Version,
+    [property: Id(6)] IReadOnlyList<StatementEntry> Entries);
+
+/// <summary>One account in an owner's summary.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.owner-account-line")]
+public sealed record OwnerAccountLine(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] long Balance,
+    [property: Id(3)] string Status,
+    [property: Id(4)] long Version,
+    [property: Id(5)] DateTimeOffset OpenedAt);
+
+/// <summary>The sum of an owner's balances in one currency.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.currency-total")]
+public sealed record CurrencyTotal(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long Balance);
+
+/// <summary>Read model: every account of one owner (ordered by opening, then id) and the totals per currency.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.owner-summary")]
+public sealed record OwnerAccountsSummary(
+    [property: Id(0)] long Owner,
+    [property: Id(1)] IReadOnlyList<OwnerAccountLine> Accounts,
+    [property: Id(2)] IReadOnlyList<CurrencyTotal> Totals);
+
+/// <summary>Both read models as a replay of the whole accounts history computes them (to compare with the live ones).</summary>
+[GenerateSerializer, Immutable, Alias("accounts.read-models-rebuild")]
+public sealed record AccountReadModelsRebuild(
+    [property: Id(0)] IReadOnlyList<AccountStatement> Statements,
+    [property: Id(1)] IReadOnlyList<OwnerAccountsSummary> Owners,
+    [property: Id(2)] long LastPosition);

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Actors.Accounts;
+
+public static class AccountIds
+{
+    /// <summary>
+    /// The id of the first account of user <paramref name="userId"/>: derived from the user id (a name-based,
+    /// RFC 9562 version-8 Guid), so every delivery of the same registration event opens the same account.
+    /// Part of the storage contract: never change the derivation.
+    /// </summary>
+    public static Guid FirstAccountOf(long userId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"actors.accounts.first-account/{userId}"));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8 (custom)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>The log stream of an account: <c>accounts-{guid:N}</c>.</summary>
+    public static string StreamOf(Guid accountId) => $"accounts-{accountId:N}";
+
+    /// <summary>The log stream of a transfer: <c>transfers-{id}</c>.</summary>
+    public static string TransferStreamOf(string transferId) => $"transfers-{transferId}";
+}

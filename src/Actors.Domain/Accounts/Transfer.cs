@@ -1,0 +1,151 @@
+using static Actors.Accounts.AccountRules;
+
+namespace Actors.Accounts;
+
+/// <summary>Where a transfer process stands. Every state but Completed and Failed has a next action.</summary>
+public enum TransferStep
+{
+    /// <summary>Never requested.</summary>
+    None,
+
+    /// <summary>Next: debit the source.</summary>
+    Requested,
+
+    /// <summary>Next: credit the target.</summary>
+    Debited,
+
+    /// <summary>Next: settle the source (the money arrived).</summary>
+    Credited,
+
+    /// <summary>Next: refund the source (the target refused).</summary>
+    TargetRefused,
+
+    Completed,
+    Failed,
+}
+
+/// <summary>What the transfer process must do next.</summary>
+public enum TransferAction
+{
+    None,
+    DebitSource,
+    CreditTarget,
+    SettleSource,
+    RefundSource,
+}
+
+public sealed record TransferState(
+    string Id,
+    Guid From,
+    Guid To,
+    long Amount,
+    long RequestedBy,
+    DateTimeOffset RequestedAt,
+    TransferStep Step,
+    string? Currency,
+    string? Reason)
+{
+    public static readonly TransferState Initial = new("", Guid.Empty, Guid.Empty, 0, 0, default, TransferStep.None, null, null);
+
+    public bool IsTerminal => Step is TransferStep.Completed or TransferStep.Failed;
+
+    /// <summary>The requester's view after event <paramref name="version"/>; null when never requested.</summary>
+    public TransferView? ToView(long version) => Step == TransferStep.None
+        ? null
+        : new TransferView(Id, From, To, Amount, Step switch
+        {
+            TransferStep.Completed => "completed",
+            TransferStep.Failed => "failed",
+            _ => "pending",
+        }, Step == TransferStep.Failed ? Reason : null, RequestedBy, RequestedAt, version);
+}
+
+public abstract record TransferCommand(DateTimeOffset At);
+
+public sealed record RequestTransfer(string TransferId, Guid From, Guid To, long Amount, long RequestedBy, DateTimeOffset At) : TransferCommand(At);
+
+/// <summary>The source answered the debit: <paramref name="Refusal"/> is null when it took the money.</summary>
+public sealed record RecordDebit(string Currency, Rejection? Refusal, DateTimeOffset At) : TransferCommand(At);
+
+/// <summary>The target answered the credit: <paramref name="Refusal"/> is null when it took the money.</summary>
+public sealed record RecordCredit(Rejection? Refusal, DateTimeOffset At) : TransferCommand(At);
+
+public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
+
+public sealed record RecordRefunded(DateTimeOffset At) : TransferCommand(At);
+
+/// <summary>
+/// The transfer process decider: debit source, then credit target, then settle source; or, when the target refuses,
+/// refund source. It records each answer; the grain asks <see cref="NextAction"/> what to do and does it.
+/// </summary>
+public static class Transfer
+{
+    public static TransferState Initial => TransferState.Initial;
+
+    public static TransferAction NextAction(TransferState state) => state.Step switch
+    {
+        TransferStep.Requested => TransferAction.DebitSource,
+        TransferStep.Debited => TransferAction.CreditTarget,
+        TransferStep.Credited => TransferAction.SettleSource,
+        TransferStep.TargetRefused => TransferAction.RefundSource,
+        _ => TransferAction.None,
+    };
+
+    public static Decision<ITransferEvent> Decide(TransferCommand command, TransferState state) => command switch
+    {
+        RequestTransfer c => Request(c, state),
+        RecordDebit c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
+            : c.Refusal is { } refusal ? new TransferFailed(state.Id, refusal.Code, c.At)
+            : new TransferSourceDebited(state.Id, c.Currency, c.At),
+        RecordCredit c => state.Step != TransferStep.Debited ? Decision<ITransferEvent>.AlreadyDone
+            : c.Refusal is { } refusal ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
+            : new TransferTargetCredited(state.Id, c.At),
+        RecordSettled c => state.Step != TransferStep.Credited ? Decision<ITransferEvent>.AlreadyDone
+            : new TransferCompleted(state.Id, c.At),
+        RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
+            : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),
+    };
+
+    public static TransferState Evolve(TransferState state, ITransferEvent @event) => @event switch
+    {
+        TransferRequested e => state with
+        {
+            Id = e.TransferId, From = e.From, To = e.To, Amount = e.Amount, RequestedBy = e.RequestedBy, RequestedAt = e.At,
+            Step = TransferStep.Requested,
+        },
+        TransferSourceDebited e => state with { Step = TransferStep.Debited, Currency = e.Currency },
+        TransferTargetCredited => state with { Step = TransferStep.Credited },
+        TransferTargetRefused e => state with { Step = TransferStep.TargetRefused, Reason = e.Reason },
+        TransferCompleted => state with { Step = TransferStep.Completed },
+        TransferFailed e => state with { Step = TransferStep.Failed, Reason = e.Reason },
+        _ => state,
+    };
+
+    private static Decision<ITransferEvent> Request(RequestTransfer c, TransferState state)
+    {
+        if (state.Step != TransferStep.None)
+        {
+            return state.From == c.From && state.To == c.To && state.Amount == c.Amount && state.RequestedBy == c.RequestedBy
+                ? Decision<ITransferEvent>.AlreadyDone
+                : new Rejection(TransferConflict, "This transfer id was already used for a different transfer.");
+        }
+
+        if (!IsValidTransferId(c.TransferId))
+        {
+            return new Rejection(InvalidTransferId, $"A transfer id is 1 to {MaxTransferIdLength} letters, digits, '-' or '_'.");
+        }
+
+        if (!IsValidAmount(c.Amount))
+        {
+            return new Rejection(InvalidAmount, $"The amount must be a whole number of minor units between 1 and {MaxAmount}.");
+        }
+
+        if (c.From == c.To)
+        {
+            return new Rejection(SameAccount, "A transfer needs two different accounts.");
+        }
+
+        return new TransferRequested(c.TransferId, c.From, c.To, c.Amount, c.RequestedBy, c.At);
+    }
+}

@@ -1,0 +1,138 @@
+namespace Actors.Users;
+
+/// <summary>The user aggregate: pure decide / evolve over <see cref="UserState"/>.</summary>
+public static class UserDecider
+{
+    public static UserState Initial { get; } = new();
+
+    public static Decision<IUserEvent> Decide(UserCommand command, UserState state)
+    {
+        if (command is CreateUser create)
+        {
+            return DecideCreate(create, state);
+        }
+
+        if (!state.Exists)
+        {
+            return UserRejections.Unknown;
+        }
+
+        return command switch
+        {
+            RotateAuthToken c => c.CurrentToken != state.AuthToken || c.NewToken == state.AuthToken
+                ? Decision<IUserEvent>.AlreadyDone
+                : new UserAuthTokenRotated(state.Id, c.NewToken, c.At),
+            UpdateProfile c => DecideUpdateProfile(c, state),
+            TickKarma c => state.KarmaIncrementedAt < c.At - TimeSpan.FromSeconds(c.IntervalSeconds)
+                ? new UserKarmaIncremented(state.Id, c.Amount, c.At)
+                : Decision<IUserEvent>.AlreadyDone,
+            SpendKarma c => state.Karma < c.Minimum
+                ? UserRejections.NotEnoughKarma
+                : new UserKarmaSpent(state.Id, c.Cost, c.Reason, c.At),
+            CreditKarma c => state.KarmaSources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
+                ? Decision<IUserEvent>.AlreadyDone
+                : new UserKarmaCredited(state.Id, c.Amount, c.SourceStream, c.SourceVersion, c.At),
+            NoteReply c => state.ReplySources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
+                ? Decision<IUserEvent>.AlreadyDone
+                : new UserReplyNoted(state.Id, c.SourceStream, c.SourceVersion, c.At),
+            MarkRepliesRead c => state.Replies == 0 ? Decision<IUserEvent>.AlreadyDone : new UserRepliesRead(state.Id, c.At),
+            RequestPasswordReset c => DecidePasswordReset(c, state),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown user command."),
+        };
+    }
+
+    private static Decision<IUserEvent> DecideCreate(CreateUser c, UserState state)
+    {
+        if (state.Exists)
+        {
+            // A retry of the same registration (the registry re-sends after a lost reply) is already done.
+            return string.Equals(state.Username, c.Username, StringComparison.Ordinal)
+                ? Decision<IUserEvent>.AlreadyDone
+                : UserRejections.AlreadyExists;
+        }
+
+        var events = new List<IUserEvent>
+        {
+            new UserCreated(c.UserId, c.Username, c.At),
+            new UserCredentialsIssued(c.UserId, c.PasswordHash, c.AuthToken, c.ApiSecret, c.At),
+            // The initial karma is the first "increment": it also starts the hourly clock, as karma_incr_time = ctime does.
+            new UserKarmaIncremented(c.UserId, c.InitialKarma, c.At),
+        };
+        if (c.UserId == 1)
+        {
+            events.Add(new UserAdminGranted(c.UserId, c.At));
+        }
+
+        return Decision<IUserEvent>.Accept(events);
+    }
+
+    private static Decision<IUserEvent> DecideUpdateProfile(UpdateProfile c, UserState state)
+    {
+        var about = Cut(c.About, c.AboutMaxLength);
+        var email = Cut(c.Email, c.EmailMaxLength);
+        var events = new List<IUserEvent>(2);
+        if (about != state.About || email != state.Email)
+        {
+            events.Add(new UserProfileUpdated(state.Id, about, email, c.At));
+        }
+
+        if (c.PasswordHash is { Length: > 0 } hash && hash != state.PasswordHash)
+        {
+            events.Add(new UserPasswordChanged(state.Id, hash, c.At));
+        }
+
+        return Decision<IUserEvent>.Accept(events);
+    }
+
+    private static Decision<IUserEvent> DecidePasswordReset(RequestPasswordReset c, UserState state)
+    {
+        if (state.Email.Length == 0 || !string.Equals(state.Email, c.Email, StringComparison.Ordinal))
+        {
+            return UserRejections.ResetNoMatch;
+        }
+
+        if (state.PasswordResetAt is { } last && last > c.At - TimeSpan.FromSeconds(c.DelaySeconds))
+        {
+            return UserRejections.ResetTooSoon;
+        }
+
+        return new UserPasswordResetRequested(state.Id, c.At);
+    }
+
+    /// <summary>Cuts to at most <paramref name="max"/> UTF-16 units without splitting a surrogate pair.</summary>
+    public static string Cut(string value, int max)
+    {
+        if (value.Length <= max)
+        {
+            return value;
+        }
+
+        var length = max > 0 && char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
+        return value[..length];
+    }
+
+    public static UserState Evolve(UserState state, IUserEvent @event) => @event switch
+    {
+        UserCreated e => state with { Id = e.UserId, Username = e.Username, CreatedAt = e.At },
+        UserCredentialsIssued e => state with { PasswordHash = e.PasswordHash, AuthToken = e.AuthToken, ApiSecret = e.ApiSecret },
+        UserAdminGranted => state with { IsAdmin = true },
+        UserAuthTokenRotated e => state with { AuthToken = e.AuthToken },
+        UserProfileUpdated e => state with { About = e.About, Email = e.Email },
+        UserPasswordChanged e => state with { PasswordHash = e.PasswordHash },
+        UserKarmaIncremented e => state with { Karma = state.Karma + e.Amount, KarmaIncrementedAt = e.At },
+        UserKarmaSpent e => state with { Karma = state.Karma - e.Amount },
+        UserKarmaCredited e => state with
+        {
+            Karma = state.Karma + e.Amount,
+            KarmaSources = state.KarmaSources.SetItem(e.SourceStream, e.SourceVersion),
+        },
+        UserReplyNoted e => state with
+        {
+            Replies = state.Replies + 1,
+            ReplySources = state.ReplySources.SetItem(e.SourceStream, e.SourceVersion),
+        },
+        UserRepliesRead => state with { Replies = 0 },
+        UserPasswordResetRequested e => state with { PasswordResetAt = e.At },
+        _ => state,
+    };
+}

@@ -1,0 +1,208 @@
+using Actors.Gateway.Lamernews;
+using Actors.News;
+using Actors.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Gateway.Users;
+
+/// <summary>The user routes of the Lamernews API: account creation, login, logout, profile, password reset.</summary>
+public static class UsersApi
+{
+    private const string WrongCredentials = "Wrong auth credentials or API secret.";
+    private const string NotAuthenticated = "Not authenticated.";
+    private const string WrongSecret = "Wrong form secret.";
+    private const string MissingParameters = "Missing parameters.";
+    private const string ResetDisabled = "Password reset is disabled on this site.";
+    private const string MailFailed = "Problem sending the email, please contact the site admin.";
+
+    // Compared against when the user does not exist, so that an unknown name costs a login as much time as a known one.
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHashing.Hash("not a password", 1));
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/create_account", CreateAccount);
+        app.MapMethods("/api/login", [HttpMethods.Get, HttpMethods.Post], Login);
+        app.MapPost("/api/logout", Logout);
+        app.MapPost("/api/updateprofile", UpdateProfile);
+        app.MapGet("/api/reset-password", ResetPassword);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAccount(
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, AuthTokenCache? cache)
+    {
+        var p = await ApiParameters.ReadAsync(context.Request);
+        if (p.Error is { } error)
+        {
+            return LamerResults.Error(error);
+        }
+
+        if (p.Required("username") is not { } username || p.Required("password") is not { } password)
+        {
+            return LamerResults.Error(UserRejections.RequiredFields);
+        }
+
+        if (UserRules.CheckUsername(username, news.Value.UsernameRegexp, users.Value.UsernameMaxLength) is { } badName)
+        {
+            return LamerResults.Error(badName);
+        }
+
+        if (UserRules.CheckPassword(password, news.Value.PasswordMinLength, users.Value.PasswordMaxLength) is { } badPassword)
+        {
+            return LamerResults.Error(badPassword);
+        }
+
+        var registry = grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(username));
+        // Cheap early answer before the slow hash; the registry checks again, atomically, when registering.
+        if (await registry.GetUserId() is not null)
+        {
+            return LamerResults.Error(UserRejections.NameTaken);
+        }
+
+        // The slow part (PBKDF2) runs here, on the thread pool, not in a grain turn on the silo scheduler.
+        var hash = PasswordHashing.Hash(password, users.Value.PasswordHashIterations);
+        var token = PasswordHashing.NewToken();
+        var secret = PasswordHashing.NewToken();
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        var registration = await registry.Register(new RegisterUser(username, hash, token, secret, ip));
+        if (registration.Rejection is { } rejection)
+        {
+            return LamerResults.Error(rejection);
+        }
+
+        cache?.Add(token, registration.UserId);
+        return LamerResults.Ok(new { auth = token, apisecret = secret });
+    }
+
+    private static async Task<IResult> Login(HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+    {
+        var p = await ApiParameters.ReadAsync(context.Request);
+        if (p.Error is { } error)
+        {
+            return LamerResults.Error(error);
+        }
+
+        if (p.Required("username") is not { } username || p.Required("password") is not { } password)
+        {
+            return LamerResults.Error(UserRejections.RequiredFields);
+        }
+
+        UserCredentials? credentials = null;
+        // A name that could never have been registered is not looked up (and not used as a grain key).
+        if (UserRules.CheckUsername(username, news.Value.UsernameRegexp, users.Value.UsernameMaxLength) is null
+            && password.Length <= users.Value.PasswordMaxLength
+            && await grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(username)).GetUserId() is { } id)
+        {
+            credentials = await grains.GetGrain<IUserGrain>(id).GetCredentials();
+        }
+
+        var matches = PasswordHashing.Verify(password, credentials?.PasswordHash ?? DummyHash.Value) && credentials is not null;
+        if (!matches)
+        {
+            return LamerResults.Error(UserRejections.NoMatch);
+        }
+
+        // Login answers the existing token (it does not rotate it), as the reference does.
+        return LamerResults.Ok(new { auth = credentials!.AuthToken, apisecret = credentials.ApiSecret });
+    }
+
+    private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache)
+    {
+        var p = await ApiParameters.ReadAsync(context.Request);
+        if (p.Error is { } error)
+        {
+            return LamerResults.Error(error);
+        }
+
+        var user = await context.GetSignedInUserAsync();
+        if (user is null || !user.HasApiSecret(p["apisecret"]))
+        {
+            return LamerResults.Error(WrongCredentials);
+        }
+
+        await grains.GetGrain<IUserGrain>(user.Id).Logout(user.AuthToken);
+        cache?.Remove(user.AuthToken);
+        context.ForgetSignedInUser();
+        return LamerResults.Ok();
+    }
+
+    private static async Task<IResult> UpdateProfile(
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+    {
+        var p = await ApiParameters.ReadAsync(context.Request);
+        if (p.Error is { } error)
+        {
+            return LamerResults.Error(error);
+        }
+
+        var user = await context.GetSignedInUserAsync();
+        if (user is null)
+        {
+            return LamerResults.Error(NotAuthenticated);
+        }
+
+        if (!user.HasApiSecret(p["apisecret"]))
+        {
+            return LamerResults.Error(WrongSecret);
+        }
+
+        if (p["about"] is not { } about || p["email"] is not { } email || p["password"] is not { } password)
+        {
+            return LamerResults.Error(MissingParameters);
+        }
+
+        // Trimmed like at login, so a password chosen here with surrounding spaces can still be used to log in.
+        password = password.Trim();
+        string? hash = null;
+        if (password.Length > 0)
+        {
+            if (UserRules.CheckPassword(password, news.Value.PasswordMinLength, users.Value.PasswordMaxLength) is { } bad)
+            {
+                return LamerResults.Error(bad);
+            }
+
+            hash = PasswordHashing.Hash(password, users.Value.PasswordHashIterations);
+        }
+
+        var rejection = await grains.GetGrain<IUserGrain>(user.Id).UpdateProfile(about, email.Trim(), hash);
+        return rejection is null ? LamerResults.Ok() : LamerResults.Error(rejection);
+    }
+
+    private static async Task<IResult> ResetPassword(
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, IPasswordResetMailer mailer)
+    {
+        var p = await ApiParameters.ReadAsync(context.Request);
+        if (p.Error is { } error)
+        {
+            return LamerResults.Error(error);
+        }
+
+        if (string.IsNullOrWhiteSpace(news.Value.MailRelay))
+        {
+            return LamerResults.Error(ResetDisabled);
+        }
+
+        if (p.Required("username") is not { } username || p.Required("email") is not { } email)
+        {
+            return LamerResults.Error(UserRejections.ResetRequired);
+        }
+
+        if (UserRules.CheckUsername(username, news.Value.UsernameRegexp, users.Value.UsernameMaxLength) is not null
+            || await grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(username)).GetUserId() is not { } id)
+        {
+            return LamerResults.Error(UserRejections.ResetNoMatch);
+        }
+
+        // Recorded before sending: a failing relay must not let anyone have mails sent in a loop.
+        var ticket = await grains.GetGrain<IUserGrain>(id).RequestPasswordReset(email);
+        if (ticket.Rejection is { } rejection)
+        {
+            return LamerResults.Error(rejection);
+        }
+
+        var link = $"{context.Request.Scheme}://{context.Request.Host}/set-new-password?user={Uri.EscapeDataString(ticket.Username!)}&auth={ticket.AuthToken}";
+        return await mailer.SendAsync(email, ticket.Username!, link, context.RequestAborted)
+            ? LamerResults.Ok()
+            : LamerResults.Error(MailFailed);
+    }
+}

@@ -1,0 +1,20 @@
+using Actors.News;
+using Actors.Users;
+
+namespace Actors.Gateway.Users;
+
+public static class UsersServiceExtensions
+{
+    /// <summary>
+    /// Binds the <c>News</c> section to <see cref="NewsOptions"/> (every Lamernews constant) and <c>Users</c> to
+    /// <see cref="UsersOptions"/>, and registers the auth seam's token cache. The co-hosted silo sees the same options.
+    /// </summary>
+    public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NewsOptions>().Bind(builder.Configuration.GetSection("News"));
+        builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection("Users"));
+        builder.Services.AddSingleton<AuthTokenCache>();
+        builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
+        return builder;
+    }
+}

@@ -1,0 +1,77 @@
+using Actors.EventSourcing;
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Accounts;
+
+/// <summary>A bank account: a thin shell around <see cref="Account"/> (load, decide, append, evolve, reply).</summary>
+public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time) : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
+{
+    private Guid Id => this.GetPrimaryKey();
+
+    protected override string StreamId => AccountIds.StreamOf(Id);
+
+    protected override AccountState Initial => Account.Initial;
+
+    protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event);
+
+    public Task<AccountReply> Open(long owner, string currency) => Handle(new OpenAccount(Id, owner, currency, time.GetUtcNow()));
+
+    public Task<AccountReply> Deposit(long by, long amount) => Handle(new DepositMoney(amount, by, time.GetUtcNow()));
+
+    public Task<AccountReply> Withdraw(long by, long amount) => Handle(new WithdrawMoney(amount, by, time.GetUtcNow()));
+
+    public Task<AccountReply> Close(long by) => Handle(new CloseAccount(by, time.GetUtcNow()));
+
+    public Task<AccountReply> DebitForTransfer(string transferId, Guid to, long amount, long by) =>
+        Handle(new DebitTransfer(transferId, to, amount, by, time.GetUtcNow()), TransferCause(transferId));
+
+    public Task<AccountReply> CreditForTransfer(string transferId, Guid from, long amount, string currency) =>
+        Handle(new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()), TransferCause(transferId));
+
+    public Task<AccountReply> RefundTransfer(string transferId, string reason) =>
+        Handle(new RefundTransfer(transferId, reason, time.GetUtcNow()), TransferCause(transferId));
+
+    public Task<AccountReply> SettleTransfer(string transferId) =>
+        Handle(new SettleTransfer(transferId, time.GetUtcNow()), TransferCause(transferId));
+
+    public Task<AccountView?> GetView() => Task.FromResult(State.ToView(Version));
+
+    public async Task<AccountView?> GetViewAsOfVersion(long version)
+    {
+        var history = await Log.ReadStreamAsync(StreamId);
+        return Fold(history.TakeWhile(e => e.Version <= version));
+    }
+
+    public async Task<AccountView?> GetViewAsOfInstant(DateTimeOffset instant)
+    {
+        var history = await Log.ReadStreamAsync(StreamId);
+        return Fold(history.TakeWhile(e => e.RecordedAt <= instant));
+    }
+
+    public Task<IReadOnlyList<RecordedEvent>> GetHistory() => Log.ReadStreamAsync(StreamId);
+
+    private IEventLog Log => ServiceProvider.GetRequiredService<IEventLog>();
+
+    private static AccountView? Fold(IEnumerable<RecordedEvent> events)
+    {
+        var state = Account.Initial;
+        long version = 0;
+        foreach (var e in events)
+        {
+            state = Account.Evolve(state, (IAccountEvent)e.Data);
+            version = e.Version;
+        }
+
+        return state.ToView(version);
+    }
+
+    private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null)
+    {
+        var (rejection, _) = await DecideAsync(state => Account.Decide(command, state), causationId);
+        // A refusal carries no view: the caller may not be the owner, and a refusal must never leak the balance.
+        return rejection is null ? new AccountReply(State.ToView(Version), null) : new AccountReply(null, rejection);
+    }
+
+    private static string TransferCause(string transferId) => AccountIds.TransferStreamOf(transferId);
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using Actors.EventSourcing;
+using Actors.Postgres;
+using Actors.Postgres.Delivery;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Actors.Hosting;
+
+/// <summary>PostgreSQL mode: everything durable (event log, grain storage, reminders, membership) in one database.</summary>
+public static class PostgresSiloBuilderExtensions
+{
+    /// <summary>ADO.NET invariant of Npgsql, as the Orleans providers name it.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>The <c>ConnectionStrings:Postgres</c> setting (<c>ConnectionStrings__Postgres</c>), or null in the embedded mode.</summary>
+    public static string? PostgresConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString ? connectionString : null;
+
+    /// <summary>
+    /// The durable half of <see cref="ActorsSiloBuilderExtensions.AddActors"/>: the event log in PostgreSQL, grain
+    /// storage (default and PubSubStore) and reminders through the Orleans ADO.NET providers, and stream provider
+    /// "events" fed by reading the log (grains do not publish). The schema (deploy/sql) is applied at start-up.
+    /// </summary>
+    public static ISiloBuilder AddActorsPostgres(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "actors" }.Build());
+        silo.Services.AddSingleton<PostgresEventLogOptions>();
+        silo.Services.AddSingleton<PostgresEventLog>();
+        silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
+        silo.Services.AddSingleton<DeliveryCheckpoints>();
+        silo.Services.AddSingleton<ParkedEvents>();
+        silo.Services.Configure<EventDeliveryOptions>(o => o.PublishAfterAppend = false);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
+
+        silo.AddAdoNetGrainStorageAsDefault(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage("PubSubStore", o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddPersistentStreams(EventStreams.ProviderName, LogQueueAdapterFactory.Create, streams =>
+        {
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                // Each queue polls the log; 20 ms bounds the append-to-projection delay at a few queries/s per queue.
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
+                // How long a failing consumer is retried on one event before it is parked and the stream goes on.
+                o.MaxEventDeliveryTime = TimeSpan.FromSeconds(20);
+            }));
+        });
+
+        return silo;
+    }
+
+    /// <summary>
+    /// Membership in PostgreSQL (the <c>Orleans</c> section's ClusterId, ServiceId and ports), so silo processes
+    /// on any machines that share the database form one cluster.
+    /// </summary>
+    public static ISiloBuilder UseActorsPostgresClustering(this ISiloBuilder silo, string connectionString, OrleansHostingOptions options)
+    {
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        if (options.UseLoopback || options.AdvertisedIp is { Length: > 0 })
+        {
+            var address = options.UseLoopback ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp!);
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = address;
+                o.SiloPort = options.SiloPort;
+                o.GatewayPort = options.GatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(options.UseLoopback ? IPAddress.Loopback : IPAddress.Any, options.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(options.UseLoopback ? IPAddress.Loopback : IPAddress.Any, options.GatewayPort);
+            });
+        }
+        else
+        {
+            silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        return silo;
+    }
+
+    /// <summary>Membership of an Orleans client (the gateway in client mode) in PostgreSQL.</summary>
+    public static IClientBuilder UseActorsPostgresClustering(this IClientBuilder client, string connectionString, OrleansHostingOptions options)
+    {
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        return client;
+    }
+
+    /// <summary>
+    /// Applies deploy/sql before anything else in the silo starts (membership reads its queries at runtime
+    /// initialization). Waits for PostgreSQL up to a minute, so a cluster and its database may start together.
+    /// </summary>
+    private sealed class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> logger) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaMigration), ServiceLifecycleStage.First, ApplyAsync);
+
+        private async Task ApplyAsync(CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await PostgresSchema.ApplyAsync(dataSource, cancellationToken);
+                    logger.LogInformation("PostgreSQL schema applied ({Scripts})", string.Join(", ", PostgresSchema.Scripts.Select(s => s.Name)));
+                    return;
+                }
+                catch (NpgsqlException e) when (DateTime.UtcNow < deadline && e is not PostgresException { IsTransient: false })
+                {
+                    logger.LogWarning("PostgreSQL not reachable yet (attempt {Attempt}): {Error}", attempt, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Actors.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.News;
+
+/// <summary>When a user last submitted a news item.</summary>
+[GenerateSerializer, Alias("news.author-state")]
+public sealed class NewsAuthorState
+{
+    [Id(0)] public DateTimeOffset? LastSubmittedAt { get; set; }
+}
+
+/// <summary>
+/// The submission path of one user: shape checks, the submission break (admins exempt), the duplicate-URL guard, id
+/// allocation, then the news grain. Keyed by user id, so one user's submissions are handled one at a time and two
+/// parallel submissions cannot both slip through the break.
+/// </summary>
+public sealed class NewsAuthorGrain(
+    [PersistentState("news-author")] IPersistentState<NewsAuthorState> state,
+    IOptions<NewsOptions> options,
+    TimeProvider clock) : Grain, INewsAuthorGrain
+{
+    private readonly NewsOptions _options = options.Value;
+
+    public async Task<NewsCommandResult> Submit(string title, string url, string text)
+    {
+        var (storedUrl, rejection) = NewsRules.Validate(title, url, text, _options);
+        if (rejection is not null)
+        {
+            return NewsCommandResult.Refused(rejection);
+        }
+
+        var userId = this.GetPrimaryKeyLong();
+        var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
+        if (profile is null)
+        {
+            return NewsCommandResult.Refused(NewsErrors.NoSuchNews);
+        }
+
+        var now = clock.GetUtcNow();
+        if (!profile.IsAdmin && state.State.LastSubmittedAt is { } last)
+        {
+            var wait = last.ToUnixTimeSeconds() + _options.NewsSubmissionBreakSeconds - now.ToUnixTimeSeconds();
+            if (wait > 0)
+            {
+                return NewsCommandResult.Refused(NewsErrors.SubmittedTooRecently(wait));
+            }
+        }
+
+        long newsId;
+        IUrlGuardGrain? guard = null;
+        if (NewsRules.IsTextUrl(storedUrl))
+        {
+            newsId = await GrainFactory.GetGrain<INewsIdAllocatorGrain>(0).Next();
+        }
+        else
+        {
+            guard = GrainFactory.GetGrain<IUrlGuardGrain>(storedUrl);
+            var claim = await guard.ClaimNew();
+            if (!claim.Claimed)
+            {
+                // Posted recently: Lamernews answers with the existing id and creates nothing (no break either).
+                return NewsCommandResult.Done(claim.NewsId);
+            }
+
+            newsId = claim.NewsId;
+        }
+
+        var result = await GrainFactory.GetGrain<INewsGrain>(newsId).Submit(userId, profile.Username, title, url, text);
+        if (!result.Ok)
+        {
+            if (guard is not null)
+            {
+                await guard.Release(newsId);
+            }
+
+            return result;
+        }
+
+        state.State.LastSubmittedAt = now;
+        await state.WriteStateAsync();
+        return NewsCommandResult.Done(newsId);
+    }
+}

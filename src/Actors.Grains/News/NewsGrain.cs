@@ -1,0 +1,179 @@
+using System.Globalization;
+using Actors.EventSourcing;
+using Actors.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.News;
+
+/// <summary>
+/// One news item and its comment thread, event-sourced on stream <c>news-{id}</c>.
+/// Comments live in the same aggregate as the news: every comment rule reads the news' state (exists, deleted) and the
+/// comment ids are a per-news sequence, so one consistency boundary keeps those checks exact without cross-grain calls;
+/// a thread is small enough (and written rarely enough) to share the news' one-command-at-a-time turn.
+/// </summary>
+public sealed class NewsGrain(IOptions<NewsOptions> options, TimeProvider clock) : EventSourcedGrain<NewsState, INewsEvent>, INewsGrain
+{
+    private readonly NewsOptions _options = options.Value;
+    private string? _streamId;
+
+    protected override string StreamId =>
+        _streamId ??= EventStreams.StreamOf(NewsStreams.Category, this.GetPrimaryKeyLong().ToString(CultureInfo.InvariantCulture));
+
+    protected override NewsState Initial => NewsDecider.Initial;
+
+    protected override NewsState Evolve(NewsState state, INewsEvent @event) => NewsDecider.Evolve(state, @event);
+
+    private long NewsId => this.GetPrimaryKeyLong();
+
+    public async Task<NewsCommandResult> Submit(long userId, string username, string title, string url, string text)
+    {
+        var (rejection, _) = await Run(new NewsCommand.Submit(NewsId, userId, username, title, url, text));
+        return rejection is null ? NewsCommandResult.Done(NewsId) : NewsCommandResult.Refused(rejection);
+    }
+
+    public async Task<NewsCommandResult> Edit(long userId, string title, string url, string text)
+    {
+        if (!State.Exists)
+        {
+            return NewsCommandResult.Refused(NewsErrors.EditRefused);
+        }
+
+        var isAdmin = await IsAdmin(userId);
+        var now = clock.GetUtcNow();
+        var decision = NewsDecider.Decide(new NewsCommand.Edit(userId, isAdmin, title, url, text), State, now, _options);
+        if (decision.Rejection is { } rejection)
+        {
+            return NewsCommandResult.Refused(rejection);
+        }
+
+        var oldUrl = State.Url;
+        var edited = decision.Events.OfType<NewsEdited>().FirstOrDefault();
+        var urlChanged = edited is not null && edited.Url != oldUrl;
+        if (urlChanged && !NewsRules.IsTextUrl(edited!.Url))
+        {
+            // Even an edit may not take the URL of a recently posted news. Claim first, so two edits cannot both take it.
+            if (!await GrainFactory.GetGrain<IUrlGuardGrain>(edited.Url).ClaimFor(NewsId))
+            {
+                return NewsCommandResult.Refused(NewsErrors.EditRefused);
+            }
+        }
+
+        await AppendAsync(decision.Events);
+        if (urlChanged && !NewsRules.IsTextUrl(oldUrl))
+        {
+            await GrainFactory.GetGrain<IUrlGuardGrain>(oldUrl).Release(NewsId);
+        }
+
+        return NewsCommandResult.Done(NewsId);
+    }
+
+    public async Task<NewsCommandResult> Delete(long userId)
+    {
+        if (!State.Exists)
+        {
+            return NewsCommandResult.Refused(NewsErrors.DeleteRefused);
+        }
+
+        var isAdmin = await IsAdmin(userId);
+        var (rejection, events) = await Run(new NewsCommand.Delete(userId, isAdmin));
+        if (rejection is not null)
+        {
+            return NewsCommandResult.Refused(rejection);
+        }
+
+        if (events.Count > 0 && !State.IsTextPost)
+        {
+            // The decisions table: a deleted news releases its URL, so the link can be posted again.
+            await GrainFactory.GetGrain<IUrlGuardGrain>(State.Url).Release(NewsId);
+        }
+
+        return NewsCommandResult.Done(-1);
+    }
+
+    public async Task<NewsCommandResult> Vote(long userId, VoteDirection direction)
+    {
+        var command = new NewsCommand.Vote(userId, direction);
+        var decision = NewsDecider.Decide(command, State, clock.GetUtcNow(), _options);
+        if (decision.Rejection is { } rejection)
+        {
+            return NewsCommandResult.Refused(rejection);
+        }
+
+        // The news' own checks (exists, deleted, duplicate) come first so a refused vote costs nothing; then the voter's
+        // grain checks and spends karma atomically (parallel votes of one user cannot overspend); then the vote is recorded.
+        if (NewsDecider.KarmaPrice(command, State, _options) is { } price)
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture, $"vote {(direction == VoteDirection.Up ? "up" : "down")} {StreamId}");
+            if (!await GrainFactory.GetGrain<IUserGrain>(userId).TrySpendKarma(price.Minimum, price.Cost, reason))
+            {
+                return NewsCommandResult.Refused(NewsErrors.NotEnoughKarma(direction));
+            }
+        }
+
+        await AppendAsync(decision.Events);
+        return NewsCommandResult.Done(NewsId);
+    }
+
+    public async Task<NewsCommandResult> PostComment(long userId, long parentId, string body)
+    {
+        if (!State.Exists)
+        {
+            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+        }
+
+        var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
+        if (profile is null)
+        {
+            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+        }
+
+        var (rejection, events) = await Run(new NewsCommand.PostComment(userId, profile.Username, parentId, body));
+        return rejection is null
+            ? NewsCommandResult.Done(((CommentPosted)events[0].Data).CommentId, "insert")
+            : NewsCommandResult.Refused(rejection);
+    }
+
+    public async Task<NewsCommandResult> EditComment(long userId, long commentId, string body)
+    {
+        // Lamernews' convention: editing a comment to nothing deletes it.
+        var (command, op) = body.Length == 0
+            ? ((NewsCommand)new NewsCommand.DeleteComment(userId, commentId), "delete")
+            : (new NewsCommand.EditComment(userId, commentId, body), "update");
+        var (rejection, _) = await Run(command);
+        return rejection is null ? NewsCommandResult.Done(commentId, op) : NewsCommandResult.Refused(rejection);
+    }
+
+    public async Task<NewsCommandResult> VoteComment(long userId, long commentId, VoteDirection direction)
+    {
+        var (rejection, _) = await Run(new NewsCommand.VoteComment(userId, commentId, direction));
+        return rejection is null ? NewsCommandResult.Done(commentId) : NewsCommandResult.Refused(rejection);
+    }
+
+    public Task<NewsView?> Get() => Task.FromResult(State.Exists ? ViewOf(State) : null);
+
+    public Task<CommentThreadView?> GetThread(long? viewerId)
+    {
+        if (!State.Exists)
+        {
+            return Task.FromResult<CommentThreadView?>(null);
+        }
+
+        var comments = State.Comments.Values
+            .Select(c => new CommentView(
+                NewsId, c.Id, c.ParentId, c.AuthorId, c.Username, c.Deleted ? null : c.Body, c.CreatedAt.ToUnixTimeSeconds(),
+                c.Upvoters.Count, c.Downvoters.Count, c.Deleted,
+                viewerId is { } v ? c.Upvoters.Contains(v) ? VoteDirection.Up : c.Downvoters.Contains(v) ? VoteDirection.Down : null : null))
+            .ToArray();
+        return Task.FromResult<CommentThreadView?>(new CommentThreadView(ViewOf(State), comments));
+    }
+
+    private NewsView ViewOf(NewsState s) => new(
+        s.Id, s.Title, s.Url, s.AuthorId, s.Username, s.CreatedAt.ToUnixTimeSeconds(),
+        s.Upvoters.Count, s.Downvoters.Count, s.CommentCount, s.Score(_options), s.Deleted);
+
+    private Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> Run(NewsCommand command) =>
+        DecideAsync(state => NewsDecider.Decide(command, state, clock.GetUtcNow(), _options));
+
+    private async Task<bool> IsAdmin(long userId) =>
+        (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile())?.IsAdmin ?? false;
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Actors.EventSourcing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Providers.Streams.Common;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Actors.Postgres.Delivery;
+
+/// <summary>
+/// A persistent stream provider whose queues are the event log itself: queue i reads partition i of the log
+/// (<see cref="EventStreams.PartitionOf"/>, every category) and delivers each event on the Orleans stream
+/// (category, i). Nothing is ever published: grains only append to the log (no dual write), and a crash loses
+/// nothing, since a queue restarts from its checkpoint. Read-only, not rewindable by subscribers.
+/// </summary>
+public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
+{
+    private readonly string _name;
+    private readonly PostgresEventLog _log;
+    private readonly DeliveryCheckpoints _checkpoints;
+    private readonly ParkedEvents _parked;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly HashRingBasedStreamQueueMapper _mapper;
+    private readonly SimpleQueueAdapterCache _cache;
+    private readonly ConcurrentDictionary<QueueId, LogQueueReceiver> _receivers = new();
+
+    public LogQueueAdapterFactory(string name, PostgresEventLog log, DeliveryCheckpoints checkpoints, ParkedEvents parked, ILoggerFactory loggerFactory)
+    {
+        _name = name;
+        _log = log;
+        _checkpoints = checkpoints;
+        _parked = parked;
+        _loggerFactory = loggerFactory;
+        _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
+        // The cache reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time: a small
+        // cache keeps the redelivery after a crash small.
+        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 1024 }, name, loggerFactory);
+    }
+
+    /// <summary>For <c>AddPersistentStreams(name, LogQueueAdapterFactory.Create, ...)</c>.</summary>
+    public static LogQueueAdapterFactory Create(IServiceProvider services, string name) =>
+        new(name, services.GetRequiredService<PostgresEventLog>(), services.GetRequiredService<DeliveryCheckpoints>(),
+            services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>());
+
+    public string Name => _name;
+
+    public bool IsRewindable => false;
+
+    public StreamProviderDirection Direction => StreamProviderDirection.ReadOnly;
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);
+
+    public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => Task.FromResult<IQueueAdapter>(this);
+
+    public IQueueAdapterCache GetQueueAdapterCache() => _cache;
+
+    public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
+
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
+        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked,
+            _loggerFactory.CreateLogger<ParkingFailureHandler>()));
+
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
+    {
+        var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log, _checkpoints, _parked, _loggerFactory.CreateLogger<LogQueueReceiver>());
+        _receivers[queueId] = receiver;
+        return receiver;
+    }
+
+    public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>
+        throw new NotSupportedException(
+            $"Stream provider '{_name}' delivers the event log and cannot be published to: append to the event log instead.");
+}
+
+/// <summary>
+/// Parks an event that a consumer kept failing on (after Orleans' retries for <c>MaxEventDeliveryTime</c>) so the
+/// rest of the stream goes on; the event waits in <see cref="ParkedEvents"/> to be listed and replayed.
+/// </summary>
+internal sealed class ParkingFailureHandler(
+    Func<LogQueueReceiver?> receiver, ParkedEvents parked, ILogger<ParkingFailureHandler> logger) : IStreamFailureHandler
+{
+    public bool ShouldFaultSubsriptionOnError => false;
+
+    public async Task OnDeliveryFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
+    {
+        var consumer = $"{streamIdentity}/{subscriptionId.Guid:N}";
+        var recorded = receiver()?.Find(sequenceToken)?.Event;
+        if (recorded is null)
+        {
+            logger.LogError("Delivery to {Consumer} failed at token {Token}, but the event is no longer known: it will not be parked", consumer, sequenceToken);
+            return;
+        }
+
+        var error = $"Consumer {consumer} kept failing on {recorded.Type} {recorded.StreamId} v{recorded.Version}; see the silo log around {DateTimeOffset.UtcNow:O} for its exception.";
+        logger.LogError("Parking event at position {Position} ({StreamId} v{Version}) for {Consumer}", recorded.Position, recorded.StreamId, recorded.Version, consumer);
+        try
+        {
+            await parked.ParkAsync(consumer, recorded.Position, recorded.StreamId, recorded.Version, recorded.Type, error);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not park event at position {Position} for {Consumer}", recorded.Position, consumer);
+        }
+    }
+
+    public Task OnSubscriptionFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken) =>
+        Task.CompletedTask;
+}

@@ -1,0 +1,328 @@
+using System.Threading.Channels;
+using Actors.EventSourcing;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Serialization;
+
+namespace Actors.Postgres;
+
+/// <summary>Tuning of <see cref="PostgresEventLog"/>'s group commit.</summary>
+public sealed class PostgresEventLogOptions
+{
+    /// <summary>Most appends (from different grains) committed in one transaction.</summary>
+    public int MaxAppendsPerCommit { get; set; } = 512;
+
+    /// <summary>
+    /// Commits in flight at once from this process. Commits are serialized in the database (the log head lock), so
+    /// more than 2 only queues; 2 lets one batch travel and bind while the other flushes WAL.
+    /// </summary>
+    public int ConcurrentCommits { get; set; } = 2;
+}
+
+/// <summary>
+/// The event log in PostgreSQL (table <c>actors_events</c>, deploy/sql/01-event-log.sql).
+/// Appends from every grain of the process are queued and committed together by a few writer loops (group commit:
+/// one transaction and one WAL flush for many appends); each append is still accepted or refused on its own by
+/// its expected version. Positions are assigned under the log-head row lock, so they follow commit order and a
+/// reader that follows positions never skips an event (see <c>actors_append</c>).
+/// Payloads are the Orleans binary serialization of the event record, whose type is written by its [Alias].
+/// </summary>
+public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
+{
+    private const string Columns = "position, stream_id, version, event_id, recorded_at, correlation_id, causation_id, payload";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Serializer _serializer;
+    private readonly PostgresEventLogOptions _options;
+    private readonly ILogger<PostgresEventLog> _logger;
+    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _writers;
+
+    public PostgresEventLog(NpgsqlDataSource dataSource, Serializer serializer, PostgresEventLogOptions options, ILogger<PostgresEventLog> logger)
+    {
+        _dataSource = dataSource;
+        _serializer = serializer;
+        _options = options;
+        _logger = logger;
+        _writers = Enumerable.Range(0, Math.Max(1, options.ConcurrentCommits)).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    public Task<IReadOnlyList<RecordedEvent>> AppendAsync(
+        string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        if (events.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
+        }
+
+        var pending = new PendingAppend(streamId, expectedVersion, events, metadata, events.Select(e => _serializer.SerializeToArray(e)).ToArray());
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresEventLog));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {Columns} FROM actors_events WHERE stream_id = $1 AND version > $2 ORDER BY version");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
+        long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(category is null
+            ? $"SELECT {Columns} FROM actors_events WHERE position > $1 ORDER BY position LIMIT $2"
+            : $"SELECT {Columns} FROM actors_events WHERE position > $1 AND category = $3 ORDER BY position LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterPosition });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        if (category is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = category });
+        }
+
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Up to <paramref name="maxCount"/> events of one delivery partition (all categories) after a position, in order.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {Columns} FROM actors_events WHERE partition = $1 AND position > $2 ORDER BY position LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)partition });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterPosition });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The event at <paramref name="position"/>, if any.</summary>
+    public async Task<RecordedEvent?> ReadAtAsync(long position, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM actors_events WHERE position = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
+        var events = await ReadEventsAsync(command, cancellationToken);
+        return events.Count == 0 ? null : events[0];
+    }
+
+    /// <summary>The last position handed out (0 for an empty log).</summary>
+    public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT position FROM actors_log_head WHERE id = 1");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await _stopping.CancelAsync();
+        }
+
+        while (_pending.Reader.TryRead(out var left))
+        {
+            left.Completion.TrySetException(new ObjectDisposedException(nameof(PostgresEventLog)));
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var events = new List<RecordedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new RecordedEvent(
+                StreamId: reader.GetString(1),
+                Version: reader.GetInt64(2),
+                Position: reader.GetInt64(0),
+                EventId: reader.GetGuid(3),
+                RecordedAt: reader.GetFieldValue<DateTimeOffset>(4),
+                CorrelationId: reader.IsDBNull(5) ? null : reader.GetString(5),
+                CausationId: reader.IsDBNull(6) ? null : reader.GetString(6),
+                Data: _serializer.Deserialize<object>(reader.GetFieldValue<byte[]>(7))
+                      ?? throw new InvalidDataException($"Event at position {reader.GetInt64(0)} has an empty payload.")));
+        }
+
+        return events;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingAppend>(_options.MaxAppendsPerCommit);
+        while (await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxAppendsPerCommit && _pending.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await CommitAsync(batch, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
+            {
+                // The version check inside actors_append should make this impossible; the UNIQUE constraint is the
+                // fence if it ever is not. Isolate the offender so the other appends of the batch still commit.
+                foreach (var single in batch)
+                {
+                    await CommitAloneAsync(single).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                Fail(batch, e);
+            }
+        }
+    }
+
+    private async Task CommitAloneAsync(PendingAppend append)
+    {
+        try
+        {
+            await CommitAsync([append], _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Fail([append], e);
+        }
+    }
+
+    private void Fail(IReadOnlyList<PendingAppend> batch, Exception e)
+    {
+        if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && batch.Count == 1)
+        {
+            var append = batch[0];
+            append.Completion.TrySetException(new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, -1));
+            return;
+        }
+
+        _logger.LogWarning(e, "Appending {Count} event batch(es) to the PostgreSQL event log failed", batch.Count);
+        var error = new EventLogUnavailableException(
+            "The event log (PostgreSQL) did not confirm the append; it may be unreachable. Nothing was acknowledged; retry later.", e);
+        foreach (var append in batch)
+        {
+            append.Completion.TrySetException(error);
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PendingAppend> batch, CancellationToken cancellationToken)
+    {
+        var eventCount = batch.Sum(a => a.Events.Count);
+        var streams = new string[batch.Count];
+        var expected = new long[batch.Count];
+        var counts = new int[batch.Count];
+        var categories = new string[batch.Count];
+        var partitions = new short[batch.Count];
+        var eventIds = new Guid[eventCount];
+        var types = new string[eventCount];
+        var payloads = new byte[eventCount][];
+        var correlations = new string?[eventCount];
+        var causations = new string?[eventCount];
+        var eventIndex = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var append = batch[i];
+            streams[i] = append.StreamId;
+            expected[i] = append.ExpectedVersion;
+            counts[i] = append.Events.Count;
+            categories[i] = EventStreams.CategoryOf(append.StreamId);
+            partitions[i] = (short)EventStreams.PartitionOf(append.StreamId);
+            for (var k = 0; k < append.Events.Count; k++, eventIndex++)
+            {
+                eventIds[eventIndex] = append.EventIds[k];
+                types[eventIndex] = EventTypes.NameOf(append.Events[k].GetType());
+                payloads[eventIndex] = append.Payloads[k];
+                correlations[eventIndex] = append.Metadata.CorrelationId;
+                causations[eventIndex] = append.Metadata.CausationId;
+            }
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            "SELECT append_index, current_version, first_position, recorded_at FROM actors_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = expected });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = counts });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = categories, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = partitions });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = eventIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = correlations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = causations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+
+        // Read every row before completing anything: the statement (and its commit) has succeeded only once the
+        // reader is fully consumed without error.
+        var results = new (long Version, long? FirstPosition, DateTimeOffset RecordedAt)[batch.Count];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var index = reader.GetInt32(0) - 1;
+                results[index] = (reader.GetInt64(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                    reader.IsDBNull(3) ? default : reader.GetFieldValue<DateTimeOffset>(3));
+            }
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var append = batch[i];
+            var (version, firstPosition, recordedAt) = results[i];
+            if (firstPosition is not { } first)
+            {
+                append.Completion.TrySetException(new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, version));
+                continue;
+            }
+
+            var recorded = new RecordedEvent[append.Events.Count];
+            for (var k = 0; k < recorded.Length; k++)
+            {
+                recorded[k] = new RecordedEvent(append.StreamId, append.ExpectedVersion + k + 1, first + k, append.EventIds[k], recordedAt,
+                    append.Metadata.CorrelationId, append.Metadata.CausationId, append.Events[k]);
+            }
+
+            append.Completion.TrySetResult(recorded);
+        }
+    }
+
+    private sealed class PendingAppend(string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, byte[][] payloads)
+    {
+        public string StreamId { get; } = streamId;
+
+        public long ExpectedVersion { get; } = expectedVersion;
+
+        public IReadOnlyList<object> Events { get; } = events;
+
+        public EventMetadata Metadata { get; } = metadata;
+
+        public byte[][] Payloads { get; } = payloads;
+
+        public Guid[] EventIds { get; } = events.Select(_ => Guid.CreateVersion7()).ToArray();
+
+        public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The durable event log could not be reached or did not confirm a write; nothing was acknowledged.</summary>
+public sealed class EventLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

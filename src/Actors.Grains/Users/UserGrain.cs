@@ -1,0 +1,111 @@
+using Actors.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
+using System.Text;
+using Actors.EventSourcing;
+using Actors.News;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Users;
+
+/// <summary>One user: stream <c>users-{id}</c>. Thin shell around <see cref="UserDecider"/>.</summary>
+public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+    : EventSourcedGrain<UserState, IUserEvent>, IUserGrain
+{
+    private readonly NewsOptions _news = news.Value;
+    private readonly UsersOptions _users = users.Value;
+
+    protected override string StreamId => EventStreams.StreamOf("users", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    protected override UserState Initial => UserDecider.Initial;
+
+    protected override UserState Evolve(UserState state, IUserEvent @event) => UserDecider.Evolve(state, @event);
+
+    private Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> Handle(UserCommand command) =>
+        DecideAsync(state => UserDecider.Decide(command, state));
+
+    public Task<UserProfile?> GetProfile() => Task.FromResult(State.Exists
+        ? new UserProfile(State.Id, State.Username, State.CreatedAt, State.Karma, State.About, State.Email, State.IsAdmin, State.Replies)
+        : null);
+
+    public async Task<bool> TrySpendKarma(int minimum, int cost, string reason)
+    {
+        var (rejection, _) = await Handle(new SpendKarma(minimum, cost, reason, time.GetUtcNow()));
+        return rejection is null;
+    }
+
+    public async Task CreditKarma(int amount, string sourceStream, long sourceVersion) =>
+        await Handle(new CreditKarma(amount, sourceStream, sourceVersion, time.GetUtcNow()));
+
+    public async Task NoteReply(string sourceStream, long sourceVersion) =>
+        await Handle(new NoteReply(sourceStream, sourceVersion, time.GetUtcNow()));
+
+    public async Task<Rejection?> Create(NewUser user)
+    {
+        var id = this.GetPrimaryKeyLong();
+        var (rejection, _) = await Handle(new CreateUser(
+            id, user.Username, user.PasswordHash, user.AuthToken, user.ApiSecret, _news.UserInitialKarma, time.GetUtcNow()));
+        if (rejection is null)
+        {
+            // Also on a retry (no new events): the pointer may be what the earlier attempt failed to write.
+            await GrainFactory.GetGrain<IAuthTokenGrain>(State.AuthToken).Bind(id);
+        }
+
+        return rejection;
+    }
+
+    public async Task<UserSession?> Authenticate(string authToken)
+    {
+        if (!State.Exists || !SameToken(authToken, State.AuthToken))
+        {
+            return null;
+        }
+
+        // Every authenticated request is activity: the hourly increment is applied here, once per interval.
+        await Handle(new TickKarma(_news.KarmaIncrementIntervalSeconds, _news.KarmaIncrementAmount, time.GetUtcNow()));
+        return new UserSession(State.Id, State.Username, State.Karma, State.IsAdmin, State.ApiSecret, State.Replies);
+    }
+
+    public Task<UserCredentials?> GetCredentials() => Task.FromResult(State.Exists
+        ? new UserCredentials(State.Id, State.Username, State.PasswordHash, State.AuthToken, State.ApiSecret)
+        : null);
+
+    public async Task<bool> Logout(string authToken)
+    {
+        if (!State.Exists || !SameToken(authToken, State.AuthToken))
+        {
+            return false;
+        }
+
+        var old = State.AuthToken;
+        var (rejection, events) = await Handle(new RotateAuthToken(old, PasswordHashing.NewToken(), time.GetUtcNow()));
+        if (rejection is null && events.Count > 0)
+        {
+            await GrainFactory.GetGrain<IAuthTokenGrain>(State.AuthToken).Bind(State.Id);
+            // Only tidiness: the old pointer could not authenticate anyone anyway (this grain checks the current token).
+            await GrainFactory.GetGrain<IAuthTokenGrain>(old).Unbind();
+        }
+
+        return rejection is null;
+    }
+
+    public async Task<Rejection?> UpdateProfile(string about, string email, string? passwordHash)
+    {
+        var (rejection, _) = await Handle(new UpdateProfile(
+            about, email, passwordHash, _users.AboutMaxLength, _users.EmailMaxLength, time.GetUtcNow()));
+        return rejection;
+    }
+
+    public async Task<PasswordResetTicket> RequestPasswordReset(string email)
+    {
+        var (rejection, _) = await Handle(new RequestPasswordReset(email, _news.PasswordResetDelaySeconds, time.GetUtcNow()));
+        return rejection is null
+            ? new PasswordResetTicket(null, State.AuthToken, State.Username)
+            : new PasswordResetTicket(rejection, null, null);
+    }
+
+    public async Task MarkRepliesRead() => await Handle(new MarkRepliesRead(time.GetUtcNow()));
+
+    private static bool SameToken(string given, string current) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(current));
+}

@@ -1,0 +1,150 @@
+using Actors.Accounts;
+using static Actors.Accounts.AccountRules;
+
+namespace Actors.Tests.Accounts;
+
+public abstract class TransferSpec
+{
+    protected static readonly Guid From = Guid.Parse("6f3c2c8e-0000-4000-8000-000000000001");
+    protected static readonly Guid To = Guid.Parse("6f3c2c8e-0000-4000-8000-000000000002");
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Now = T0.AddMinutes(1);
+    protected static readonly ITransferEvent Requested = new TransferRequested("t1", From, To, 250, 7, T0);
+    protected static readonly ITransferEvent SourceDebited = new TransferSourceDebited("t1", "EUR", T0);
+
+    protected static TransferState Fold(params ITransferEvent[] events) => events.Aggregate(Transfer.Initial, Transfer.Evolve);
+
+    protected static void Then(TransferState state, TransferCommand command, params ITransferEvent[] expected)
+    {
+        var decision = Transfer.Decide(command, state);
+        Assert.Null(decision.Rejection);
+        Assert.Equal(expected, decision.Events);
+    }
+
+    protected static void ThenRejected(TransferState state, TransferCommand command, string code)
+    {
+        var decision = Transfer.Decide(command, state);
+        Assert.Equal(code, decision.Rejection?.Code);
+        Assert.Empty(decision.Events);
+    }
+}
+
+public class RequestTransferTests : TransferSpec
+{
+    [Fact]
+    public void A_request_starts_the_process_with_a_debit_of_the_source()
+    {
+        Then(Fold(), new RequestTransfer("t1", From, To, 250, 7, T0), Requested);
+        Assert.Equal(TransferAction.DebitSource, Transfer.NextAction(Fold(Requested)));
+        Assert.Equal("pending", Fold(Requested).ToView(1)!.Status);
+    }
+
+    [Fact]
+    public void Repeating_the_same_request_is_a_no_op() => Then(Fold(Requested), new RequestTransfer("t1", From, To, 250, 7, Now));
+
+    [Theory]
+    [InlineData(251, 7)]
+    [InlineData(250, 8)]
+    public void Reusing_the_id_for_another_transfer_is_refused(long amount, long by) =>
+        ThenRejected(Fold(Requested), new RequestTransfer("t1", From, To, amount, by, Now), TransferConflict);
+
+    [Fact]
+    public void Reusing_the_id_for_other_accounts_is_refused() =>
+        ThenRejected(Fold(Requested), new RequestTransfer("t1", To, From, 250, 7, Now), TransferConflict);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-250)]
+    [InlineData(MaxAmount + 1)]
+    public void A_non_positive_or_absurd_amount_is_refused(long amount) =>
+        ThenRejected(Fold(), new RequestTransfer("t1", From, To, amount, 7, Now), InvalidAmount);
+
+    [Fact]
+    public void A_transfer_to_the_same_account_is_refused() =>
+        ThenRejected(Fold(), new RequestTransfer("t1", From, From, 1, 7, Now), SameAccount);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("semi;colon")]
+    [InlineData("ünïcode")]
+    public void A_malformed_transfer_id_is_refused(string id) =>
+        ThenRejected(Fold(), new RequestTransfer(id, From, To, 1, 7, Now), InvalidTransferId);
+
+    [Fact]
+    public void An_overlong_transfer_id_is_refused() =>
+        ThenRejected(Fold(), new RequestTransfer(new string('a', MaxTransferIdLength + 1), From, To, 1, 7, Now), InvalidTransferId);
+}
+
+public class RecordDebitTests : TransferSpec
+{
+    [Fact]
+    public void A_debit_leads_to_crediting_the_target()
+    {
+        Then(Fold(Requested), new RecordDebit("EUR", null, Now), new TransferSourceDebited("t1", "EUR", Now));
+        Assert.Equal(TransferAction.CreditTarget, Transfer.NextAction(Fold(Requested, SourceDebited)));
+    }
+
+    [Fact]
+    public void A_refused_debit_fails_the_transfer_with_the_reason()
+    {
+        Then(Fold(Requested), new RecordDebit("", new Rejection(InsufficientFunds, "low"), Now), new TransferFailed("t1", InsufficientFunds, Now));
+        var failed = Fold(Requested, new TransferFailed("t1", InsufficientFunds, Now));
+        Assert.Equal(("failed", InsufficientFunds), (failed.ToView(2)!.Status, failed.ToView(2)!.Reason));
+        Assert.Equal(TransferAction.None, Transfer.NextAction(failed));
+    }
+
+    [Fact]
+    public void A_repeated_debit_answer_is_a_no_op() => Then(Fold(Requested, SourceDebited), new RecordDebit("EUR", null, Now));
+}
+
+public class RecordCreditTests : TransferSpec
+{
+    [Fact]
+    public void A_credit_leads_to_settling_the_source()
+    {
+        Then(Fold(Requested, SourceDebited), new RecordCredit(null, Now), new TransferTargetCredited("t1", Now));
+        Assert.Equal(TransferAction.SettleSource, Transfer.NextAction(Fold(Requested, SourceDebited, new TransferTargetCredited("t1", Now))));
+    }
+
+    [Fact]
+    public void A_refused_credit_leads_to_refunding_the_source()
+    {
+        Then(Fold(Requested, SourceDebited), new RecordCredit(new Rejection(AccountRules.AccountClosed, "closed"), Now), new TransferTargetRefused("t1", AccountRules.AccountClosed, Now));
+        Assert.Equal(TransferAction.RefundSource, Transfer.NextAction(Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountRules.AccountClosed, Now))));
+    }
+
+    [Fact]
+    public void A_credit_answer_after_the_target_refused_is_ignored() =>
+        Then(Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountRules.AccountClosed, Now)), new RecordCredit(null, Now));
+}
+
+public class FinishTransferTests : TransferSpec
+{
+    [Fact]
+    public void Settling_completes_the_transfer()
+    {
+        var credited = Fold(Requested, SourceDebited, new TransferTargetCredited("t1", T0));
+        Then(credited, new RecordSettled(Now), new TransferCompleted("t1", Now));
+        var done = Transfer.Evolve(credited, new TransferCompleted("t1", Now));
+        Assert.Equal("completed", done.ToView(4)!.Status);
+        Assert.Null(done.ToView(4)!.Reason);
+    }
+
+    [Fact]
+    public void Refunding_fails_the_transfer_with_the_targets_reason()
+    {
+        var refused = Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountNotFound, T0));
+        Then(refused, new RecordRefunded(Now), new TransferFailed("t1", AccountNotFound, Now));
+    }
+
+    [Fact]
+    public void A_terminal_transfer_ignores_late_answers()
+    {
+        var done = Fold(Requested, SourceDebited, new TransferTargetCredited("t1", T0), new TransferCompleted("t1", T0));
+        Then(done, new RecordSettled(Now));
+        Then(done, new RecordRefunded(Now));
+        Then(done, new RecordDebit("EUR", null, Now));
+        Assert.True(done.IsTerminal);
+    }
+}

@@ -1,0 +1,58 @@
+using Actors.News;
+
+namespace Actors.Tests.News;
+
+public class DeleteNewsTests : NewsSpec
+{
+    [Fact]
+    public void The_author_deletes_within_the_edit_window()
+    {
+        Given(Submitted(), AutoVote());
+        Now = T0.AddSeconds(60);
+
+        When(new NewsCommand.Delete(Alice, false));
+
+        Then(new NewsDeleted(NewsId, Alice, Now));
+    }
+
+    [Fact]
+    public void The_author_cannot_delete_after_the_window_but_an_admin_can()
+    {
+        Given(Submitted(), AutoVote());
+        Now = T0.AddSeconds(Options.NewsEditTimeSeconds + 1);
+
+        When(new NewsCommand.Delete(Alice, false));
+        ThenRejected(NewsErrors.DeleteRefused);
+
+        When(new NewsCommand.Delete(Carol, true));
+        Then(new NewsDeleted(NewsId, Carol, Now));
+    }
+
+    [Fact]
+    public void Someone_else_cannot_delete()
+    {
+        Given(Submitted(), AutoVote());
+
+        When(new NewsCommand.Delete(Bob, false));
+
+        ThenRejected(NewsErrors.DeleteRefused);
+    }
+
+    [Fact]
+    public void A_missing_news_cannot_be_deleted()
+    {
+        When(new NewsCommand.Delete(Alice, true));
+
+        ThenRejected(NewsErrors.DeleteRefused);
+    }
+
+    [Fact]
+    public void Deleting_twice_is_already_done()
+    {
+        Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
+
+        When(new NewsCommand.Delete(Alice, false));
+
+        ThenNothingHappens();
+    }
+}

@@ -1,0 +1,104 @@
+using Actors.News;
+
+namespace Actors.Tests.News;
+
+public class SubmitNewsTests : NewsSpec
+{
+    [Fact]
+    public void A_link_is_submitted_with_the_authors_automatic_up_vote()
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "A title", "https://example.com/a", ""));
+
+        Then(
+            new NewsSubmitted(NewsId, Alice, "alice", "A title", "https://example.com/a", T0),
+            new NewsUpvoted(NewsId, Alice, Alice, 0, T0));
+    }
+
+    [Fact]
+    public void A_text_post_is_stored_as_a_text_url_cut_to_the_comment_limit()
+    {
+        var body = new string('x', Options.CommentMaxLength + 10);
+
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "Ask", "", body));
+
+        var submitted = Assert.IsType<NewsSubmitted>(Assert.Single(Decided, e => e is NewsSubmitted));
+        Assert.Equal("text://" + new string('x', Options.CommentMaxLength), submitted.Url);
+    }
+
+    [Fact]
+    public void When_both_url_and_text_are_given_the_url_wins()
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "T", "http://x.org", "some text"));
+
+        Assert.Equal("http://x.org", Decided.OfType<NewsSubmitted>().Single().Url);
+    }
+
+    [Theory]
+    [InlineData("", "http://x.org", "")]
+    [InlineData("   ", "http://x.org", "")]
+    [InlineData("Title", "", "")]
+    public void Without_a_title_or_without_url_and_text_it_is_refused(string title, string url, string text)
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", title, url, text));
+
+        ThenRejected(NewsErrors.TitleAndUrlOrTextRequired);
+    }
+
+    [Theory]
+    [InlineData("ftp://x.org")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("HTTP://x.org")]
+    [InlineData("x.org")]
+    public void Only_http_and_https_links_are_accepted(string url)
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "T", url, ""));
+
+        ThenRejected(NewsErrors.OnlyHttpUrls);
+    }
+
+    [Fact]
+    public void A_title_longer_than_the_limit_is_refused()
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", new string('t', Options.TitleMaxLength + 1), "http://x.org", ""));
+
+        ThenRejected(NewsErrors.TitleTooLong(Options.TitleMaxLength));
+    }
+
+    [Fact]
+    public void A_title_of_exactly_the_limit_is_accepted()
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", new string('t', Options.TitleMaxLength), "http://x.org", ""));
+
+        Assert.Equal(2, Decided.Count);
+    }
+
+    [Fact]
+    public void Submitting_the_same_news_again_is_already_done()
+    {
+        Given(Submitted(), AutoVote());
+
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "A title", "https://example.com/a", ""));
+
+        ThenNothingHappens();
+    }
+
+    [Fact]
+    public void Submitting_other_content_under_a_taken_id_is_refused()
+    {
+        Given(Submitted(), AutoVote());
+
+        When(new NewsCommand.Submit(NewsId, Bob, "bob", "Other", "https://example.com/b", ""));
+
+        ThenRejected(NewsErrors.AlreadyExists);
+    }
+
+    [Fact]
+    public void A_submitted_news_has_score_one_from_its_automatic_vote()
+    {
+        When(new NewsCommand.Submit(NewsId, Alice, "alice", "A title", "https://example.com/a", ""));
+        AndApplied();
+
+        Assert.Equal(1, State.Score(Options));
+        Assert.Contains(Alice, State.Upvoters);
+    }
+}

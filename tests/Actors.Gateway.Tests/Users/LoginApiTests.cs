@@ -1,0 +1,91 @@
+using static Actors.Tests.Users.UsersApiClient;
+
+namespace Actors.Tests.Users;
+
+[Collection(GatewayCollection.Name)]
+public class LoginApiTests(GatewayFactory gateway)
+{
+    [Fact]
+    public async Task Login_by_get_ignores_letter_case_and_answers_the_existing_token()
+    {
+        using var client = gateway.CreateClient();
+        var name = FreshName("Al");
+        var (auth, secret) = await client.CreateAccount(name, "secret-password");
+
+        var body = await client.Get($"/api/login?username={name.ToUpperInvariant()}&password=secret-password");
+
+        AssertOk(body);
+        Assert.Equal(auth, body.GetProperty("auth").GetString());
+        Assert.Equal(secret, body.GetProperty("apisecret").GetString());
+    }
+
+    [Fact]
+    public async Task Login_by_post_accepts_a_form_and_a_json_body()
+    {
+        using var client = gateway.CreateClient();
+        var name = FreshName();
+        var (auth, _) = await client.CreateAccount(name, "secret-password");
+
+        var byForm = await client.PostForm("/api/login", ("username", name), ("password", "secret-password"));
+        var byJson = await client.PostJson("/api/login", $$"""{"username":"{{name}}","password":"secret-password"}""");
+
+        Assert.Equal(auth, byForm.GetProperty("auth").GetString());
+        Assert.Equal(auth, byJson.GetProperty("auth").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_user_get_the_same_answer()
+    {
+        using var client = gateway.CreateClient();
+        var name = FreshName();
+        await client.CreateAccount(name, "secret-password");
+
+        var wrongPassword = await client.PostForm("/api/login", ("username", name), ("password", "secret-passwore"));
+        var unknownUser = await client.PostForm("/api/login", ("username", FreshName()), ("password", "secret-password"));
+
+        AssertError(wrongPassword, "No match for the specified username / password pair.");
+        AssertError(unknownUser, "No match for the specified username / password pair.");
+    }
+
+    [Theory]
+    [InlineData("/api/login")]
+    [InlineData("/api/login?username=bob")]
+    [InlineData("/api/login?password=secret-password")]
+    [InlineData("/api/login?username=%20&password=secret-password")]
+    public async Task Missing_fields_are_refused_with_the_reference_sentence(string path)
+    {
+        using var client = gateway.CreateClient();
+
+        AssertError(await client.Get(path), "Username and password are two required fields.");
+    }
+
+    [Theory]
+    [InlineData("<script>")]
+    [InlineData("' OR 1=1 --")]
+    [InlineData("%00%01%02")]
+    [InlineData("%C3%28")]
+    public async Task Hostile_names_find_no_match(string username)
+    {
+        using var client = gateway.CreateClient();
+
+        AssertError(await client.Get($"/api/login?username={username}&password=secret-password"), "No match for the specified username / password pair.");
+    }
+
+    [Fact]
+    public async Task A_megabyte_name_finds_no_match()
+    {
+        using var client = gateway.CreateClient();
+
+        var body = await client.PostForm("/api/login", ("username", new string('a', 1024 * 1024)), ("password", "secret-password"));
+
+        AssertError(body, "No match for the specified username / password pair.");
+    }
+
+    [Fact]
+    public async Task A_non_string_json_password_is_refused_with_an_envelope_error()
+    {
+        using var client = gateway.CreateClient();
+
+        AssertError(await client.PostJson("/api/login", """{"username":"bob","password":12345678}"""));
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Actors.Accounts;
+using Actors.Users;
+using static Actors.Tests.Accounts.AccountTestKit;
+
+namespace Actors.Tests.Accounts;
+
+[Collection(ClusterCollection.Name)]
+public class AccountReadModelGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task The_statement_follows_the_account_events_with_a_running_balance()
+    {
+        var owner = FreshOwner();
+        var account = await Grains.Open(owner, deposit: 1_000);
+        var other = await Grains.Open(FreshOwner());
+        await account.Withdraw(owner, 100);
+        await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(account.GetPrimaryKey(), other.GetPrimaryKey(), 250, owner);
+
+        var statement = Grains.GetGrain<IAccountStatementGrain>(account.GetPrimaryKey());
+        await Eventually(async () => (await statement.GetStatement())?.Version == (await account.GetView())!.Version, "the statement catches up");
+
+        var entries = (await statement.GetStatement())!.Entries;
+        Assert.Equal([("deposit", 1000L, 1000L), ("withdrawal", -100, 900), ("transfer-out", -250, 650)], entries.Select(e => (e.Kind, e.Amount, e.Balance)));
+        Assert.Equal(other.GetPrimaryKey(), entries[2].Counterparty);
+    }
+
+    [Fact]
+    public async Task The_owner_summary_lists_the_owners_accounts_and_totals()
+    {
+        var owner = FreshOwner();
+        var first = await Grains.Open(owner, deposit: 100);
+        var second = await Grains.Open(owner, deposit: 50);
+        var dollars = await Grains.Open(owner, deposit: 7, currency: "USD");
+
+        var summary = Grains.GetGrain<IOwnerAccountsGrain>(owner);
+        await Eventually(async () => (await summary.GetSummary()).Totals.Sum(t => t.Balance) == 157, "the summary catches up");
+
+        var s = await summary.GetSummary();
+        Assert.Equal(3, s.Accounts.Count);
+        Assert.Equal([new CurrencyTotal("EUR", 150), new CurrencyTotal("USD", 7)], s.Totals);
+        Assert.Contains(s.Accounts, a => a.Id == dollars.GetPrimaryKey() && a.Currency == "USD");
+        _ = (first, second);
+    }
+
+    [Fact]
+    public async Task A_rebuild_from_the_log_equals_the_live_read_models()
+    {
+        var owner = FreshOwner();
+        var a = await Grains.Open(owner, deposit: 500);
+        var b = await Grains.Open(owner);
+        await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(a.GetPrimaryKey(), b.GetPrimaryKey(), 120, owner);
+        await b.Withdraw(owner, 20);
+
+        await AccountsInvariant.AssertReadModelsEqualRebuild(Grains, [a.GetPrimaryKey(), b.GetPrimaryKey()], [owner]);
+    }
+
+    [Fact]
+    public async Task A_new_user_gets_a_first_account_without_the_users_side_knowing_about_accounts()
+    {
+        var name = $"acct{Guid.NewGuid():N}"[..20];
+        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name))
+            .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
+        var firstAccount = Grains.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(registration.UserId));
+
+        await Eventually(async () => await firstAccount.GetView() is not null, "the first account is opened");
+        var again = await firstAccount.Open(registration.UserId, AccountRules.DefaultCurrency); // a redelivered event does this
+
+        var view = (await firstAccount.GetView())!;
+        Assert.Equal((registration.UserId, "EUR", 0L, "open"), (view.Owner, view.Currency, view.Balance, view.Status));
+        Assert.Null(again.Rejection);
+        Assert.Single(await firstAccount.GetHistory());
+    }
+}
+
+/// <summary>The checks of the accounts invariant shared by the tests.</summary>
+internal static class AccountsInvariant
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>
+    /// Waits until the live statements have caught up with the accounts, then asserts that each statement and owner
+    /// summary equals what a replay of the log computes.
+    /// </summary>
+    public static async Task AssertReadModelsEqualRebuild(IGrainFactory grains, IReadOnlyCollection<Guid> accounts, IReadOnlyCollection<long> owners)
+    {
+        foreach (var id in accounts)
+        {
+            var version = (await grains.GetGrain<IAccountGrain>(id).GetView())?.Version ?? 0;
+            var statement = grains.GetGrain<IAccountStatementGrain>(id);
+            await AccountTestKit.Eventually(async () => ((await statement.GetStatement())?.Version ?? 0) == version, $"statement {id} catches up");
+        }
+
+        var rebuild = await grains.GetGrain<IAccountReadModelsRebuilder>(0).RebuildFromLog();
+        foreach (var id in accounts)
+        {
+            var live = await grains.GetGrain<IAccountStatementGrain>(id).GetStatement();
+            var rebuilt = rebuild.Statements.SingleOrDefault(s => s.AccountId == id);
+            Assert.Equal(JsonSerializer.Serialize(rebuilt, Json), JsonSerializer.Serialize(live, Json));
+        }
+
+        foreach (var owner in owners)
+        {
+            var expected = JsonSerializer.Serialize(rebuild.Owners.Single(o => o.Owner == owner), Json);
+            var summary = grains.GetGrain<IOwnerAccountsGrain>(owner);
+            await AccountTestKit.Eventually(async () => JsonSerializer.Serialize(await summary.GetSummary(), Json) == expected, $"owner {owner} summary equals its rebuild");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using Actors.Accounts;
+using Actors.EventSourcing;
+using Microsoft.Extensions.DependencyInjection;
+using static Actors.Tests.Accounts.AccountTestKit;
+
+namespace Actors.Tests.Accounts;
+
+[Collection(ClusterCollection.Name)]
+public class TransferGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task A_transfer_moves_the_money_and_completes()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner);
+
+        Assert.Equal(("completed", (string?)null), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task Retrying_a_transfer_any_number_of_times_concurrently_moves_the_money_once()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var transfer = Grains.GetGrain<ITransferGrain>(FreshTransferId());
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 250, owner)));
+        var later = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 250, owner);
+
+        Assert.All(replies.Append(later), r => Assert.Equal("completed", r.View!.Status));
+        Assert.Equal((750L, 250L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task Reusing_a_transfer_id_for_another_amount_is_refused()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var transfer = Grains.GetGrain<ITransferGrain>(FreshTransferId());
+        await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 100, owner);
+
+        var reuse = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 999, owner);
+
+        Assert.Equal(AccountRules.TransferConflict, reuse.Rejection?.Code);
+        Assert.Equal(900, await from.Balance());
+    }
+
+    [Fact]
+    public async Task A_transfer_without_enough_money_fails_and_moves_nothing()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 10);
+        var to = await Grains.Open(FreshOwner());
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 11, owner);
+
+        Assert.Equal(("failed", AccountRules.InsufficientFunds), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal((10L, 0L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task A_transfer_from_someone_elses_account_fails_and_moves_nothing()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 10);
+        var to = await Grains.Open(FreshOwner());
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 5, owner + 1);
+
+        Assert.Equal(("failed", AccountRules.NotOwner), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(10, await from.Balance());
+    }
+
+    [Fact]
+    public async Task A_transfer_to_a_closed_account_is_refunded_and_fails_with_the_reason()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 500);
+        var targetOwner = FreshOwner();
+        var to = await Grains.Open(targetOwner);
+        await to.Close(targetOwner);
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
+
+        Assert.Equal(("failed", AccountRules.AccountClosed), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal((500L, 0L), (await from.Balance(), await to.Balance()));
+        Assert.Equal(["accounts.transfer-debited", "accounts.transfer-refunded"], (await from.GetHistory()).Skip(2).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task A_transfer_to_a_missing_account_is_refunded_and_fails_with_the_reason()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 500);
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), Guid.NewGuid(), 200, owner);
+
+        Assert.Equal(("failed", AccountRules.AccountNotFound), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(500, await from.Balance());
+    }
+
+    [Fact]
+    public async Task A_transfer_between_currencies_is_refunded()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 500, currency: "EUR");
+        var to = await Grains.Open(FreshOwner(), currency: "USD");
+
+        var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
+
+        Assert.Equal(("failed", AccountRules.CurrencyMismatch), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal((500L, 0L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task An_account_cannot_be_closed_while_its_transfer_is_in_flight_but_can_after_the_refund()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 100);
+        var id = FreshTransferId();
+        await from.DebitForTransfer(id, Guid.NewGuid(), 100, owner); // the process crashed right after its first step
+
+        Assert.Equal(AccountRules.TransfersInFlight, (await from.Close(owner)).Rejection?.Code);
+        await from.RefundTransfer(id, AccountRules.AccountNotFound);
+        await from.Withdraw(owner, 100);
+        Assert.Null((await from.Close(owner)).Rejection);
+    }
+
+    [Fact]
+    public async Task A_transfer_that_crashed_after_debiting_resumes_on_activation_and_completes()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var id = FreshTransferId();
+        // The state a crash leaves behind: the transfer recorded its request and the debit, the source paid, and then
+        // the process died before crediting the target.
+        await from.DebitForTransfer(id, to.GetPrimaryKey(), 400, owner);
+        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
+        [
+            new TransferRequested(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, fixture.Clock.GetUtcNow()),
+            new TransferSourceDebited(id, "EUR", fixture.Clock.GetUtcNow()),
+        ], EventMetadata.None);
+
+        var transfer = Grains.GetGrain<ITransferGrain>(id);
+        await Eventually(async () => (await transfer.GetView())!.Status == "completed", "the resumed transfer completes");
+
+        Assert.Equal((600L, 400L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task A_transfer_that_crashed_before_recording_its_debit_resumes_without_debiting_twice()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var id = FreshTransferId();
+        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
+            [new TransferRequested(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, fixture.Clock.GetUtcNow())], EventMetadata.None);
+        await from.DebitForTransfer(id, to.GetPrimaryKey(), 400, owner); // the source paid; the answer was lost
+
+        var reply = await Grains.GetGrain<ITransferGrain>(id).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner);
+
+        Assert.Equal("completed", reply.View!.Status);
+        Assert.Equal((600L, 400L), (await from.Balance(), await to.Balance()));
+    }
+
+    [Fact]
+    public async Task A_transfer_that_crashed_after_the_target_refused_resumes_with_the_refund()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var missing = Guid.NewGuid();
+        var id = FreshTransferId();
+        await from.DebitForTransfer(id, missing, 400, owner);
+        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
+        [
+            new TransferRequested(id, from.GetPrimaryKey(), missing, 400, owner, fixture.Clock.GetUtcNow()),
+            new TransferSourceDebited(id, "EUR", fixture.Clock.GetUtcNow()),
+            new TransferTargetRefused(id, AccountRules.AccountNotFound, fixture.Clock.GetUtcNow()),
+        ], EventMetadata.None);
+
+        var transfer = Grains.GetGrain<ITransferGrain>(id);
+        await Eventually(async () => (await transfer.GetView())!.Status == "failed", "the resumed transfer is refunded");
+
+        Assert.Equal(AccountRules.AccountNotFound, (await transfer.GetView())!.Reason);
+        Assert.Equal(1_000, await from.Balance());
+    }
+
+    private IEventLog Log => fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IEventLog>();
+}

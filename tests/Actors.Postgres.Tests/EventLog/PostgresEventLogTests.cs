@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Actors.EventSourcing;
+using Actors.Postgres;
+using Actors.Tests.Infrastructure;
+using Npgsql;
+
+namespace Actors.Tests.EventLog;
+
+[Collection(PostgresCollection.Name)]
+public class PostgresEventLogTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Appended_events_are_read_back_in_order_with_their_metadata()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+
+        var first = await log.AppendAsync("tests-1", 0, [new Counted(2, "ann"), new Noted("hi")], new EventMetadata("corr-1", "cmd-1"));
+        await log.AppendAsync("tests-1", 2, [new Counted(3, "bob")], EventMetadata.None);
+
+        var events = await log.ReadStreamAsync("tests-1");
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Version));
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Position));
+        Assert.Equal(new Counted(2, "ann"), events[0].Data);
+        Assert.Equal(new Noted("hi"), events[1].Data);
+        Assert.Equal("corr-1", events[1].CorrelationId);
+        Assert.Equal("cmd-1", events[1].CausationId);
+        Assert.Null(events[2].CorrelationId);
+        Assert.Equal(first[0].EventId, events[0].EventId);
+        Assert.Equal([3L], (await log.ReadStreamAsync("tests-1", afterVersion: 2)).Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task The_type_name_column_holds_the_events_alias()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+
+        await log.AppendAsync("tests-7", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        await using var command = dataSource.CreateCommand("SELECT type_name || '/' || category || '/' || partition FROM actors_events");
+        Assert.Equal($"tests.counted/tests/{EventStreams.PartitionOf("tests-7")}", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task An_append_at_a_stale_version_is_refused_and_changes_nothing()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-2", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        var refused = await Assert.ThrowsAsync<WrongExpectedVersionException>(
+            () => log.AppendAsync("tests-2", 0, [new Counted(5, "bob")], EventMetadata.None));
+
+        Assert.Equal(1, refused.ActualVersion);
+        Assert.Equal([new Counted(1, "ann")], (await log.ReadStreamAsync("tests-2")).Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task Of_two_processes_appending_at_the_same_version_exactly_one_wins()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await using var other = EventLogFactory.Open(dataSource);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                await (i % 2 == 0 ? log : other).AppendAsync("tests-3", 0, [new Counted(i, "racer")], EventMetadata.None);
+                return true;
+            }
+            catch (WrongExpectedVersionException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Single(outcomes, won => won);
+        Assert.Single(await log.ReadStreamAsync("tests-3"));
+    }
+
+    [Fact]
+    public async Task The_unique_stream_version_constraint_fences_writers_that_bypass_the_append_function()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-4", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO actors_events (position, stream_id, version, category, partition, event_id, type_name, payload, recorded_at) " +
+            "VALUES (1000, 'tests-4', 1, 'tests', 0, gen_random_uuid(), 'x', '\\x00', now())");
+        var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, error.SqlState);
+        Assert.Equal("actors_events_stream_version", error.ConstraintName);
+    }
+
+    [Fact]
+    public async Task Recorded_events_cannot_be_changed_or_deleted()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-5", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        await using var update = dataSource.CreateCommand("UPDATE actors_events SET type_name = 'forged'");
+        await using var delete = dataSource.CreateCommand("DELETE FROM actors_events");
+
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync())).SqlState);
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, (await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync())).SqlState);
+    }
+
+    [Fact]
+    public async Task An_append_behind_an_uncommitted_one_waits_so_positions_follow_commit_order()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+
+        // A writer inside the append critical section that has not committed yet (as a slow WAL flush would be).
+        await using var slow = await dataSource.OpenConnectionAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using (var append = new NpgsqlCommand(
+            "SELECT first_position FROM actors_append(ARRAY['tests-slow'], ARRAY[0::bigint], ARRAY[1], ARRAY['tests'], ARRAY[0::smallint], " +
+            "ARRAY[gen_random_uuid()], ARRAY['tests.noted'], ARRAY[$1], ARRAY[NULL::text], ARRAY[NULL::text])", slow, transaction))
+        {
+            append.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = EventLogFactory.Serializer.SerializeToArray<object>(new Noted("slow")) });
+            Assert.Equal(1L, await append.ExecuteScalarAsync());
+        }
+
+        var later = log.AppendAsync("tests-fast", 0, [new Noted("fast")], EventMetadata.None);
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var waiting = dataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted");
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        });
+
+        // While the first is uncommitted, a reader sees nothing at all, not "position 2 without position 1".
+        Assert.Empty(await log.ReadAllAsync(0, 100));
+        Assert.False(later.IsCompleted);
+
+        await transaction.CommitAsync();
+        var recorded = await later;
+
+        Assert.Equal(2, recorded[0].Position);
+        Assert.Equal(["tests-slow", "tests-fast"], (await log.ReadAllAsync(0, 100)).Select(e => e.StreamId));
+    }
+
+    [Fact]
+    public async Task A_reader_following_positions_under_concurrent_writers_never_skips_an_event()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        // Three "processes" with group commit, plus one committing every append alone.
+        await using var second = EventLogFactory.Open(dataSource);
+        await using var third = EventLogFactory.Open(dataSource, new PostgresEventLogOptions { MaxAppendsPerCommit = 1, ConcurrentCommits = 4 });
+        PostgresEventLog[] logs = [log, second, third];
+
+        const int writers = 24, appendsPerWriter = 40;
+        var acknowledged = new ConcurrentBag<long>();
+        using var done = new CancellationTokenSource();
+        var seen = new List<long>();
+        var follower = Task.Run(async () =>
+        {
+            long last = 0;
+            while (true)
+            {
+                var finished = done.IsCancellationRequested;
+                var page = await log.ReadAllAsync(last, 50);
+                foreach (var e in page)
+                {
+                    Assert.True(e.Position > last);
+                    seen.Add(e.Position);
+                    last = e.Position;
+                }
+
+                if (finished && page.Count == 0)
+                {
+                    return;
+                }
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < appendsPerWriter; i++)
+            {
+                var events = i % 3 == 0 ? new object[] { new Counted(i, $"w{w}"), new Noted("two") } : [new Counted(i, $"w{w}")];
+                var streamVersion = (await logs[w % 3].ReadStreamAsync($"tests-w{w}")).Count;
+                foreach (var e in await logs[w % 3].AppendAsync($"tests-w{w}", streamVersion, events, EventMetadata.None))
+                {
+                    acknowledged.Add(e.Position);
+                }
+            }
+        })));
+        await done.CancelAsync();
+        await follower;
+
+        // The follower saw every acknowledged event, each once, although it read while commits raced.
+        Assert.Equal(acknowledged.Order(), seen);
+        Assert.Equal(Enumerable.Range(1, seen.Count).Select(p => (long)p), seen);
+        Assert.Equal(seen.Count, await log.ReadHeadAsync());
+    }
+}
