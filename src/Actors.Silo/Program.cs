@@ -1,5 +1,6 @@
 using Actors.Hosting;
 using Actors.Observability;
+using Orleans.Dashboard;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
 // Orleans__SiloPort, Orleans__GatewayPort.
@@ -7,5 +8,6 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
 
 builder.AddActorsSilo();
+builder.UseOrleans(silo => silo.AddDashboard());
 
 await builder.Build().RunAsync();

@@ -22,6 +22,8 @@ public static class ClusterHostingExtensions
             {
                 client.UseActorsPostgresClustering(connectionString, options);
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
+                client.AddActivityPropagation();
+                client.AddDashboard();
             });
             return builder;
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Actors.Gateway.Users;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
@@ -11,8 +12,8 @@ public sealed class DashboardAccessOptions
     public const string Section = "Dashboard";
 
     /// <summary>
-    /// A secret that opens the dashboard to a caller sending <c>Authorization: Bearer &lt;token&gt;</c> (for operators and
-    /// tools). Unset (the default): no token opens it.
+    /// A secret that opens the dashboard to a caller sending <c>Authorization: Bearer &lt;token&gt;</c>, for tools and
+    /// operators without a user account. Unset (the default): only signed-in administrators see the dashboard.
     /// </summary>
     public string? Token { get; set; }
 }
@@ -33,7 +34,7 @@ internal static class DashboardAccess
             context => context.Request.Path.StartsWithSegments(path),
             branch => branch.Run(async context =>
             {
-                var refusal = Check(context);
+                var refusal = await CheckAsync(context);
                 if (refusal is { } status)
                 {
                     context.Response.StatusCode = status;
@@ -43,7 +44,7 @@ internal static class DashboardAccess
                     }
 
                     await context.Response.WriteAsync(status == StatusCodes.Status401Unauthorized
-                        ? "The dashboard is for operators: sign in as an administrator."
+                        ? "The dashboard is for administrators: sign in first."
                         : "The dashboard is for administrators only.");
                     return;
                 }
@@ -65,22 +66,36 @@ internal static class DashboardAccess
         return pipeline.Build();
     }
 
-    /// <summary>Null when the caller may see the dashboard, else the status to refuse with (401 anonymous, 403 not allowed).</summary>
-    private static int? Check(HttpContext context)
+    /// <summary>
+    /// Null when the caller may see the dashboard: a signed-in administrator, or a caller presenting the configured
+    /// operator token. Else the status to refuse with: 401 for anonymous callers, 403 for everyone else.
+    /// </summary>
+    private static async Task<int?> CheckAsync(HttpContext context)
+    {
+        if (HasOperatorToken(context))
+        {
+            return null;
+        }
+
+        var user = await context.GetSignedInUserAsync();
+        return user switch
+        {
+            null => StatusCodes.Status401Unauthorized,
+            { IsAdmin: true } => null,
+            _ => StatusCodes.Status403Forbidden,
+        };
+    }
+
+    private static bool HasOperatorToken(HttpContext context)
     {
         var token = context.RequestServices.GetRequiredService<IOptions<DashboardAccessOptions>>().Value.Token;
         var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(token) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return StatusCodes.Status401Unauthorized;
-        }
-
-        if (string.IsNullOrEmpty(token))
-        {
-            return StatusCodes.Status403Forbidden;
+            return false;
         }
 
         var offered = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(offered, Encoding.UTF8.GetBytes(token)) ? null : StatusCodes.Status403Forbidden;
+        return CryptographicOperations.FixedTimeEquals(offered, Encoding.UTF8.GetBytes(token));
     }
 }
