@@ -31,6 +31,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (IsPending)
         {
             // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away.
@@ -41,6 +42,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
         var (rejection, events) = await DecideAsync(state => Transfer.Decide(new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow()), state));
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             return new TransferReply(null, rejection);
@@ -54,6 +56,12 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
         await DriveAsync();
         return new TransferReply(State.ToView(Version), null);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, pending: false); // counted again where it wakes up
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task<TransferView?> GetView() => Task.FromResult(State.ToView(Version));
@@ -128,6 +136,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
         }
 
         var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state));
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             throw new InvalidOperationException($"Transfer {Id} refused its own step answer: {rejection}");

@@ -22,7 +22,7 @@ public static class ObservabilityExtensions
     public static ISiloBuilder AddActorsObservability(this ISiloBuilder silo)
     {
         silo.AddActivityPropagation();
-        silo.AddIncomingGrainCallFilter<CorrelationLoggingFilter>();
+        silo.AddIncomingGrainCallFilter<ObservabilityGrainCallFilter>();
         return silo;
     }
 
