@@ -135,7 +135,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
                 return;
         }
 
-        var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state));
+        var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state), command: answer.GetType().Name);
         Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
