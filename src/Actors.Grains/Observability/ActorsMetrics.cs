@@ -16,6 +16,12 @@ public static class ActorsMetrics
 
     private static readonly Meter Meter = new(MeterName, "1.0");
 
+    /// <summary>Milliseconds, finer than OpenTelemetry's default below 5 ms: appends and deliveries are mostly that fast.</summary>
+    private static readonly InstrumentAdvice<double> MillisecondBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    };
+
     /// <summary>Commands a grain decided on, by grain, command and outcome (<c>accepted</c>, <c>unchanged</c>, <c>rejected</c>).</summary>
     public static readonly Counter<long> CommandsHandled =
         Meter.CreateCounter<long>("actors.commands.handled", "{command}", "Commands decided by event-sourced grains.");
@@ -30,11 +36,11 @@ public static class ActorsMetrics
 
     /// <summary>How long one append to the event log took, by category.</summary>
     public static readonly Histogram<double> AppendDuration =
-        Meter.CreateHistogram<double>("actors.events.append.duration", "ms", "Duration of one append to the event log.");
+        Meter.CreateHistogram("actors.events.append.duration", "ms", "Duration of one append to the event log.", tags: null, advice: MillisecondBuckets);
 
     /// <summary>From the log accepting an event to a projection applying it, by projection.</summary>
     public static readonly Histogram<double> DeliveryLag =
-        Meter.CreateHistogram<double>("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.");
+        Meter.CreateHistogram("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.", tags: null, advice: MillisecondBuckets);
 
     /// <summary>Events a consumer gave up on and parked (dead letters), by category and event type.</summary>
     public static readonly Counter<long> EventsParked =
