@@ -71,7 +71,7 @@ internal static class AccountsHttp
         if (buffer.Length == 0)
         {
             return optional
-                ? (JsonDocument.Parse("{}").RootElement, null)
+                ? (EmptyObject, null)
                 : (default, BadRequest("A JSON object body is required."));
         }
 
@@ -172,6 +172,8 @@ internal static class AccountsHttp
 
         return (user, null);
     }
+
+    private static readonly JsonElement EmptyObject = JsonSerializer.SerializeToElement(new { });
 
     private static IResult TooLarge() =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body must be at most {MaxBodyBytes} bytes.", "too-large");

@@ -1,4 +1,3 @@
-using Actors.News;
 using Actors.Users;
 
 namespace Actors.Gateway.Users;
@@ -11,8 +10,7 @@ public static class UsersServiceExtensions
     /// </summary>
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NewsOptions>().Bind(builder.Configuration.GetSection("News"));
-        builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection("Users"));
+        builder.Services.AddNewsAndUsersOptions(builder.Configuration);
         builder.Services.AddSingleton<AuthTokenCache>();
         builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
         return builder;

@@ -2,6 +2,7 @@ using Actors.EventSourcing;
 using Actors.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Accounts;
 
@@ -9,16 +10,20 @@ namespace Actors.Accounts;
 /// The transfer process: records each account's answer through <see cref="Transfer"/> and performs the next step.
 /// Exactly-once money movement rests on two facts: every account step is idempotent by transfer id, and this grain
 /// handles one call at a time, so concurrent retries of one id queue up and find the transfer already done.
-/// A pending transfer is never forgotten: a reminder (durable where reminders are) is registered before the first
-/// step and removed only when the transfer is terminal; an activation that finds it pending resumes it at once.
+/// A pending transfer is never forgotten: an activation that finds it pending resumes it at once and keeps a grain
+/// timer until it is terminal; with a durable log, a reminder is also registered before the first step and removed
+/// when the transfer is terminal, so a transfer interrupted by a crash is woken up without any client retrying.
 /// </summary>
-public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<TransferGrain> logger)
+public sealed class TransferGrain(
+    [FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<TransferOptions> options, ILogger<TransferGrain> logger)
     : EventSourcedGrain<TransferState, ITransferEvent>, ITransferGrain, IRemindable
 {
     private const string ResumeReminder = "resume-transfer";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private IGrainTimer? _retry;
+    private bool _remind;
+    private bool _settled;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -32,9 +37,17 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
     {
         await base.OnActivateAsync(cancellationToken);
         Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
+        // A reminder must outlive the process only if the log does: the in-memory log and reminders die together.
+        _remind = options.Value.ResumeWithReminders ?? ServiceProvider.GetRequiredService<IEventLog>() is not InMemoryEventLog;
         if (IsPending)
         {
-            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away.
+            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away,
+            // and make sure a reminder exists (the crash may have come between the request and its registration).
+            if (_remind)
+            {
+                await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
+            }
+
             ScheduleRetry(TimeSpan.Zero);
         }
     }
@@ -48,7 +61,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
             return new TransferReply(null, rejection);
         }
 
-        if (events.Count > 0)
+        if (events.Count > 0 && _remind)
         {
             // Before the first step: from here on, a crash anywhere leaves something that wakes this transfer up.
             await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
@@ -66,45 +79,50 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
     public Task<TransferView?> GetView() => Task.FromResult(State.ToView(Version));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => DriveAsync(forceCleanUp: true);
+    public Task ReceiveReminder(string reminderName, TickStatus status) => DriveAsync(fromReminder: true);
 
     private bool IsPending => State.Step != TransferStep.None && !State.IsTerminal;
 
-    /// <summary>Performs steps until the transfer is terminal; on a failure it stays pending and retries later.</summary>
-    private async Task DriveAsync(bool forceCleanUp = false)
+    /// <summary>
+    /// Performs steps until the transfer is terminal, then removes what was keeping it awake. On a failure it stays
+    /// pending and a timer retries it.
+    /// </summary>
+    private async Task DriveAsync(bool fromReminder = false)
     {
-        if (!IsPending && !forceCleanUp)
+        if (IsPending)
         {
-            return; // a repeat of a finished transfer: nothing to do, no reminder left to look for
-        }
-
-        try
-        {
-            for (var action = Transfer.NextAction(State); action != TransferAction.None; action = Transfer.NextAction(State))
+            try
             {
-                await StepAsync(action);
+                for (var action = Transfer.NextAction(State); action != TransferAction.None; action = Transfer.NextAction(State))
+                {
+                    await StepAsync(action);
+                }
+            }
+            catch (WrongExpectedVersionException)
+            {
+                throw; // another activation wrote this transfer: this one is stale and already deactivating
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Transfer {TransferId} stays pending after a failed step; it will be retried.", Id);
+                ScheduleRetry(RetryPeriod);
+                return;
             }
         }
-        catch (WrongExpectedVersionException)
+
+        if (_settled && !fromReminder)
         {
-            throw; // another activation wrote this transfer: this one is stale and already deactivating
-        }
-        catch (Exception error)
-        {
-            logger.LogWarning(error, "Transfer {TransferId} stays pending after a failed step; it will be retried.", Id);
-            ScheduleRetry(RetryPeriod);
-            return;
+            return; // a repeat of a finished transfer: nothing left to clean up
         }
 
-        if (State.IsTerminal || State.Step == TransferStep.None)
+        _retry?.Dispose();
+        _retry = null;
+        if ((_remind || fromReminder) && await this.GetReminder(ResumeReminder) is { } reminder)
         {
-            _retry?.Dispose();
-            _retry = null;
-            if (await this.GetReminder(ResumeReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await this.UnregisterReminder(reminder);
         }
+
+        _settled = true;
     }
 
     private async Task StepAsync(TransferAction action)
@@ -154,6 +172,16 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
     private void ScheduleRetry(TimeSpan dueTime)
     {
-        _retry ??= this.RegisterGrainTimer(_ => DriveAsync(forceCleanUp: true), new GrainTimerCreationOptions(dueTime, RetryPeriod) { KeepAlive = true });
+        _retry ??= this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(dueTime, RetryPeriod) { KeepAlive = true });
     }
+}
+
+/// <summary>Settings of the transfer process (configuration section <c>Transfers</c> where bound).</summary>
+public sealed class TransferOptions
+{
+    /// <summary>
+    /// Whether a pending transfer holds a reminder (one reminder write per transfer, and one removal). Null (the
+    /// default): only when the event log is durable, because only then can a transfer outlive the process.
+    /// </summary>
+    public bool? ResumeWithReminders { get; set; }
 }

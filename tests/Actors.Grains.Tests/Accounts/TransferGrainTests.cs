@@ -195,5 +195,26 @@ public class TransferGrainTests(ClusterFixture fixture)
         Assert.Equal(1_000, await from.Balance());
     }
 
+    [Fact]
+    public async Task A_finished_transfer_leaves_no_reminder_behind_whether_it_ran_at_once_or_resumed_after_a_crash()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var direct = Grains.GetGrain<ITransferGrain>(FreshTransferId());
+        var resumedId = FreshTransferId();
+        await Log.AppendAsync(AccountIds.TransferStreamOf(resumedId), 0,
+            [new TransferRequested(resumedId, from.GetPrimaryKey(), to.GetPrimaryKey(), 100, owner, fixture.Clock.GetUtcNow())], EventMetadata.None);
+        var resumed = Grains.GetGrain<ITransferGrain>(resumedId);
+
+        await direct.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
+        await Eventually(async () => (await resumed.GetView())!.Status == "completed", "the resumed transfer completes");
+
+        var reminders = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<Orleans.IReminderTable>();
+        Assert.Empty((await reminders.ReadRows(direct.GetGrainId())).Reminders);
+        await Eventually(async () => (await reminders.ReadRows(resumed.GetGrainId())).Reminders.Count == 0, "the resumed transfer's reminder is removed");
+        Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
+    }
+
     private IEventLog Log => fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IEventLog>();
 }
