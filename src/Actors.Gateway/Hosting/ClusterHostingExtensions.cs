@@ -25,6 +25,7 @@ public static class ClusterHostingExtensions
                 client.UseActorsPostgresClustering(connectionString, options);
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
                 // The dashboard's data comes from the silos (they add it too); the gateway serves its pages.
+                client.AddActivityPropagation();
                 client.AddDashboard();
             });
             return builder;

@@ -68,7 +68,7 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null)
     {
-        var (rejection, _) = await DecideAsync(state => Account.Decide(command, state), causationId);
+        var (rejection, _) = await DecideAsync(state => Account.Decide(command, state), causationId, command.GetType().Name);
         // A refusal carries no view: the caller may not be the owner, and a refusal must never leak the balance.
         return rejection is null ? new AccountReply(State.ToView(Version), null) : new AccountReply(null, rejection);
     }

@@ -36,6 +36,7 @@ public sealed class TransferGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         // A reminder must outlive the process only if the log does: the in-memory log and reminders die together.
         _remind = options.Value.ResumeWithReminders ?? ServiceProvider.GetRequiredService<IEventLog>() is not InMemoryEventLog;
         if (IsPending)
@@ -54,6 +55,7 @@ public sealed class TransferGrain(
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
         var (rejection, events) = await DecideAsync(state => Transfer.Decide(new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow()), state));
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             return new TransferReply(null, rejection);
@@ -67,6 +69,12 @@ public sealed class TransferGrain(
 
         await DriveAsync();
         return new TransferReply(State.ToView(Version), null);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, pending: false); // counted again where it wakes up
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task<TransferView?> GetView() => Task.FromResult(State.ToView(Version));
@@ -145,7 +153,8 @@ public sealed class TransferGrain(
                 return;
         }
 
-        var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state));
+        var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state), command: answer.GetType().Name);
+        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             throw new InvalidOperationException($"Transfer {Id} refused its own step answer: {rejection}");

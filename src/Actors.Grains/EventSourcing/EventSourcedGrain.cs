@@ -53,7 +53,10 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// Runs <paramref name="decide"/> on the current state and, when it accepts, appends and applies its events.
     /// Returns the rejection, if any, and the recorded events (empty when the command was already satisfied).
     /// </summary>
-    /// <param name="command">The command's name in metrics; by default the calling grain method's name.</param>
+    /// <param name="command">
+    /// The command's name in metrics (a small, fixed set: e.g. <c>command.GetType().Name</c>); by default the calling
+    /// grain method's name.
+    /// </param>
     protected async Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> DecideAsync(
         Func<TState, Decision<TEvent>> decide, string? causationId = null, [CallerMemberName] string command = "")
     {

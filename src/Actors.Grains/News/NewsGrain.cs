@@ -177,7 +177,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
         s.Upvoters.Count, s.Downvoters.Count, s.CommentCount, s.Score(_options), s.Deleted);
 
     private Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> Run(NewsCommand command) =>
-        DecideAsync(state => NewsDecider.Decide(command, state, clock.GetUtcNow(), _options));
+        DecideAsync(state => NewsDecider.Decide(command, state, clock.GetUtcNow(), _options), command: command.GetType().Name);
 
     private async Task<bool> IsAdmin(long userId) =>
         (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile())?.IsAdmin ?? false;

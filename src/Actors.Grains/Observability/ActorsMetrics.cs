@@ -16,6 +16,12 @@ public static class ActorsMetrics
 
     private static readonly Meter Meter = new(MeterName, "1.0");
 
+    /// <summary>Milliseconds, finer than OpenTelemetry's default below 5 ms: appends and deliveries are mostly that fast.</summary>
+    private static readonly InstrumentAdvice<double> MillisecondBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    };
+
     /// <summary>Commands a grain decided on, by grain, command and outcome (<c>accepted</c>, <c>unchanged</c>, <c>rejected</c>).</summary>
     public static readonly Counter<long> CommandsHandled =
         Meter.CreateCounter<long>("actors.commands.handled", "{command}", "Commands decided by event-sourced grains.");
@@ -30,21 +36,32 @@ public static class ActorsMetrics
 
     /// <summary>How long one append to the event log took, by category.</summary>
     public static readonly Histogram<double> AppendDuration =
-        Meter.CreateHistogram<double>("actors.events.append.duration", "ms", "Duration of one append to the event log.");
+        Meter.CreateHistogram("actors.events.append.duration", "ms", "Duration of one append to the event log.", tags: null, advice: MillisecondBuckets);
 
     /// <summary>From the log accepting an event to a projection applying it, by projection.</summary>
     public static readonly Histogram<double> DeliveryLag =
-        Meter.CreateHistogram<double>("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.");
+        Meter.CreateHistogram("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.", tags: null, advice: MillisecondBuckets);
 
-    /// <summary>Events a consumer gave up on and parked (dead letters), by consumer and category.</summary>
+    /// <summary>Events a consumer gave up on and parked (dead letters), by category and event type.</summary>
     public static readonly Counter<long> EventsParked =
         Meter.CreateCounter<long>("actors.events.parked", "{event}", "Events parked after a consumer kept failing on them.");
 
-    /// <summary>Transfers started and not yet completed or failed: +1 when one starts, -1 when it ends.</summary>
-    public static readonly UpDownCounter<long> TransfersPending =
-        Meter.CreateUpDownCounter<long>("actors.transfers.pending", "{transfer}", "Money transfers started and not yet finished.");
+    /// <summary>
+    /// The transfers active on this silo that have started and not yet completed or failed. The transfer grain marks
+    /// itself on activation and after each step, and unmarks on deactivation, so the count survives restarts and
+    /// moves between silos (the cluster's figure is the sum over silos).
+    /// </summary>
+    public static readonly PendingWork PendingTransfers = new();
 
-    /// <summary>Records how late <paramref name="recorded"/> reached <paramref name="projection"/>. Call it once per event applied.</summary>
+    /// <summary>Observes <see cref="PendingTransfers"/>.</summary>
+    public static readonly ObservableGauge<int> TransfersPending =
+        Meter.CreateObservableGauge("actors.transfers.pending", () => PendingTransfers.Count, "{transfer}", "Money transfers started and not yet finished.");
+
+    /// <summary>
+    /// Records how late <paramref name="recorded"/> reached <paramref name="projection"/>. Every Orleans stream consumer
+    /// gets this for free (the silo's grain call filter records it per delivered event, tagged with the consumer's class);
+    /// call it for events that reach a read model another way, e.g. handed on from a consumer grain to another grain.
+    /// </summary>
     public static void RecordDeliveryLag(string projection, RecordedEvent recorded, TimeProvider time)
     {
         if (!DeliveryLag.Enabled)
@@ -57,9 +74,9 @@ public static class ActorsMetrics
         DeliveryLag.Record(lag, new KeyValuePair<string, object?>("projection", projection));
     }
 
-    /// <summary>Counts one event parked by <paramref name="consumer"/>.</summary>
-    public static void RecordParked(string consumer, RecordedEvent recorded) =>
-        EventsParked.Add(1, new("consumer", consumer), new("category", recorded.Category));
+    /// <summary>Counts one parked event, by its category and type (not by subscription: that would be a series per consumer instance).</summary>
+    public static void RecordParked(RecordedEvent recorded) =>
+        EventsParked.Add(1, new("category", recorded.Category), new("type", recorded.Type));
 
     internal static void RecordDecision(string grain, string command, string outcome, Rejection? rejection)
     {
@@ -86,6 +103,27 @@ public static class ActorsMetrics
             {
                 EventsAppended.Add(1, new("category", category), new("type", e.Type));
             }
+        }
+    }
+}
+
+/// <summary>A set of things in progress (e.g. transfer ids), counted by a gauge.</summary>
+public sealed class PendingWork
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _items = new(StringComparer.Ordinal);
+
+    public int Count => _items.Count;
+
+    /// <summary>Records whether <paramref name="id"/> is pending now; idempotent.</summary>
+    public void Mark(string id, bool pending)
+    {
+        if (pending)
+        {
+            _items.TryAdd(id, 0);
+        }
+        else
+        {
+            _items.TryRemove(id, out _);
         }
     }
 }

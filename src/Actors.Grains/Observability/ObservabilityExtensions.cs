@@ -22,7 +22,7 @@ public static class ObservabilityExtensions
     public static ISiloBuilder AddActorsObservability(this ISiloBuilder silo)
     {
         silo.AddActivityPropagation();
-        silo.AddIncomingGrainCallFilter<CorrelationLoggingFilter>();
+        silo.AddIncomingGrainCallFilter<ObservabilityGrainCallFilter>();
         return silo;
     }
 
@@ -38,7 +38,9 @@ public static class ObservabilityExtensions
 
         var otlp = IsOtlpConfigured(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName))
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName,
+                serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", ActorsMetrics.MeterName, "System.Runtime"));
 
         if (otlp)
@@ -46,6 +48,7 @@ public static class ObservabilityExtensions
             // Traces only when something collects them: a listened-to source creates an Activity per grain call,
             // a cost not worth paying for nobody.
             telemetry.WithTracing(tracing => tracing.AddSource(OrleansActivitySources).AddSource(ActorsMetrics.MeterName));
+            telemetry.WithLogging(configureBuilder: null, configureOptions: options => options.IncludeScopes = true);
             telemetry.UseOtlpExporter();
         }
 

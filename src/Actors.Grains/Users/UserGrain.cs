@@ -22,7 +22,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
     protected override UserState Evolve(UserState state, IUserEvent @event) => UserDecider.Evolve(state, @event);
 
     private Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> Handle(UserCommand command) =>
-        DecideAsync(state => UserDecider.Decide(command, state));
+        DecideAsync(state => UserDecider.Decide(command, state), command: command.GetType().Name);
 
     public Task<UserProfile?> GetProfile() => Task.FromResult(State.Exists
         ? new UserProfile(State.Id, State.Username, State.CreatedAt, State.Karma, State.About, State.Email, State.IsAdmin, State.Replies)

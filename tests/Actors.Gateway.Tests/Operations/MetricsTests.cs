@@ -22,6 +22,20 @@ public class MetricsTests(GatewayFactory gateway)
     }
 
     [Fact]
+    public async Task A_request_that_runs_a_command_shows_up_in_the_command_and_event_counters()
+    {
+        using var client = gateway.CreateClient();
+        using var form = new FormUrlEncodedContent([KeyValuePair.Create("username", "m" + Guid.NewGuid().ToString("N")[..12]), KeyValuePair.Create("password", "metrics-password")]);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/create_account", form)).StatusCode);
+
+        var text = await Eventually(client, body => body.Contains("actors_commands_handled_total{", StringComparison.Ordinal)
+            && body.Contains("actors_events_appended_total{", StringComparison.Ordinal));
+
+        Assert.Contains("grain=\"UserGrain\"", text, StringComparison.Ordinal);
+        Assert.Contains("category=\"users\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_metrics_endpoint_exposes_orleans_and_http_server_metrics_after_a_request()
     {
         using var client = gateway.CreateClient();

@@ -116,6 +116,62 @@ public sealed class ObservabilityTests(ClusterFixture fixture) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Every_stream_consumer_records_its_delivery_lag_without_code_of_its_own()
+    {
+        var lags = new List<object?>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ActorsMetrics.MeterName && instrument.Name == "actors.stream.delivery.lag")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            lock (lags)
+            {
+                lags.Add(tags.ToArray().Single(t => t.Key == "projection").Value);
+            }
+        });
+        listener.Start();
+
+        await NewTally(out _).Add(1);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Seen() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(Seen(), "No delivery lag was recorded for the tally watcher.");
+
+        bool Seen()
+        {
+            lock (lags)
+            {
+                return lags.Contains("TallyWatcherGrain");
+            }
+        }
+    }
+
+    [Fact]
+    public void Pending_work_counts_each_item_once_until_it_is_done()
+    {
+        var pending = new PendingWork();
+
+        pending.Mark("t-1", true);
+        pending.Mark("t-1", true);
+        pending.Mark("t-2", true);
+        pending.Mark("t-2", false);
+        pending.Mark("t-3", false);
+
+        Assert.Equal(1, pending.Count);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private ITallyGrain NewTally(out string streamId)

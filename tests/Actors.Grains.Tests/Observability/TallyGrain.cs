@@ -35,3 +35,17 @@ public sealed class TallyGrain(ILogger<TallyGrain> logger) : EventSourcedGrain<i
         return rejection;
     }
 }
+
+/// <summary>A stream consumer of the tally events: what a projection looks like to the delivery-lag metric.</summary>
+[ImplicitStreamSubscription("tally")]
+public sealed class TallyWatcherGrain : Grain, IGrainWithStringKey, Orleans.Streams.Core.IStreamSubscriptionObserver, Orleans.Streams.IAsyncObserver<RecordedEvent>
+{
+    public async Task OnSubscribed(Orleans.Streams.Core.IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<RecordedEvent>().ResumeAsync(this);
+
+    public Task OnNextAsync(RecordedEvent item, Orleans.Streams.StreamSequenceToken? token = null) => Task.CompletedTask;
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+}

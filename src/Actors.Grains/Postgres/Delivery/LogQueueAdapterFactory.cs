@@ -99,6 +99,7 @@ internal sealed class ParkingFailureHandler(
         try
         {
             await parked.ParkAsync(consumer, recorded.Position, recorded.StreamId, recorded.Version, recorded.Type, error);
+            Actors.Observability.ActorsMetrics.RecordParked(recorded);
         }
         catch (Exception e)
         {
