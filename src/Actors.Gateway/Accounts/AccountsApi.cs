@@ -57,15 +57,15 @@ public static class AccountsApi
 
         accounts.MapPost("/{id}/close", Close).WithName("CloseAccount")
             .WithSummary("Close an account (zero balance only)")
-            .Produces<AccountView>().ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+            .Produces<AccountView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         accounts.MapGet("/{id}/events", Events).WithName("GetAccountEvents")
             .WithSummary("The account's event history: [{version, type, at, data}]")
-            .Produces<AccountEventResponse[]>().ProducesProblem(401).ProducesProblem(404);
+            .Produces<AccountEventResponse[]>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
 
         accounts.MapGet("/{id}/statement", Statement).WithName("GetAccountStatement")
             .WithSummary("The account statement: movements with running balance")
-            .Produces<AccountStatement>().ProducesProblem(401).ProducesProblem(404);
+            .Produces<AccountStatement>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
 
         var transfers = app.MapGroup("/api/transfers").WithTags("Transfers");
 
@@ -333,11 +333,13 @@ public static class AccountsApi
     }
 
     /// <summary>
-    /// Documents the JSON request body in the OpenAPI document. Not <c>Accepts&lt;T&gt;</c>: that also makes routing
+    /// Documents the JSON request body (and the refusals of bodies) in the OpenAPI document. Not <c>Accepts&lt;T&gt;</c>: that also makes routing
     /// answer a wrong content type with a bare 415 before the endpoint can give its ProblemDetails.
     /// </summary>
     private static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        endpoint.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
             operation.RequestBody = new OpenApiRequestBody

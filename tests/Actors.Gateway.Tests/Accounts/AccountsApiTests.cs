@@ -156,12 +156,29 @@ public class AccountsApiTests(GatewayFactory gateway)
     [InlineData("not-a-guid")]
     [InlineData("..%2F..%2Fetc")]
     [InlineData("%27%20OR%201%3D1")]
-    public async Task A_malformed_account_id_is_a_400(string id)
+    [InlineData("%3Cscript%3E")]
+    public async Task A_malformed_account_id_is_a_400_on_every_account_route(string id)
     {
         var (client, _, _) = await SignedInUser();
 
         await AssertProblem(await client.GetAsync($"/api/accounts/{id}"), HttpStatusCode.BadRequest);
+        await AssertProblem(await client.GetAsync($"/api/accounts/{id}/events"), HttpStatusCode.BadRequest);
+        await AssertProblem(await client.GetAsync($"/api/accounts/{id}/statement"), HttpStatusCode.BadRequest);
         await AssertProblem(await client.PostAsJsonAsync($"/api/accounts/{id}/deposit", new { amount = 1 }), HttpStatusCode.BadRequest);
+        await AssertProblem(await client.PostAsJsonAsync($"/api/accounts/{id}/withdraw", new { amount = 1 }), HttpStatusCode.BadRequest);
+        await AssertProblem(await client.PostAsJsonAsync($"/api/accounts/{id}/close", new { }), HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("has%20space")]
+    [InlineData("semi%3Bcolon")]
+    [InlineData("%3Cscript%3E")]
+    [InlineData("%C3%BCnicode")]
+    public async Task A_malformed_transfer_id_in_the_route_is_a_400(string id)
+    {
+        var (client, _, _) = await SignedInUser();
+
+        await AssertProblem(await client.GetAsync($"/api/transfers/{id}"), HttpStatusCode.BadRequest);
     }
 
     [Fact]
