@@ -42,6 +42,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         _gateway.StartServer();
         BaseUrl = $"http://127.0.0.1:{port}";
 
+        // Web-first assertions wait as long as actions do: a busy CI machine can take seconds to answer a page.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
