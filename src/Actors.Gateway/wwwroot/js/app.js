@@ -129,8 +129,11 @@
       if (r.status !== 'ok') { alert(r.error); return; }
       seen[r.position] = true;
       arrow.classList.add('voted');
+      // The push of this very vote may have come in before the reply did: then the count already has it.
+      var shown = Object.keys(lastPosition).some(function (c) { return r.position && lastPosition[c] >= r.position; });
       var other = $(up ? '.downarrow' : '.uparrow', comment ? $('.info', comment) : article);
       if (other) other.classList.add('disabled');
+      if (shown) return;
       if (comment) bumpPoints(comment, up ? 1 : -1);
       else bump($(up ? '.upvotes' : '.downvotes', article), 1);
     });
