@@ -20,6 +20,9 @@ public sealed class DomainLoad(IClusterClient client)
 
     public ConcurrentBag<string> AcknowledgedTransfers { get; } = [];
 
+    /// <summary>Every transfer id sent, acknowledged or not: a call cut by the kill may still have moved money.</summary>
+    public ConcurrentBag<string> AttemptedTransfers { get; } = [];
+
     public ConcurrentDictionary<long, int> AcknowledgedVotes { get; } = new();
 
     public ConcurrentBag<Exception> Failures { get; } = [];
@@ -81,6 +84,7 @@ public sealed class DomainLoad(IClusterClient client)
                     var from = _accounts[random.Next(_accounts.Count)];
                     var to = _accounts[(_accounts.IndexOf(from) + 1 + random.Next(_accounts.Count - 1)) % _accounts.Count];
                     var id = $"f-{Guid.NewGuid():N}";
+                    AttemptedTransfers.Add(id);
                     var reply = await client.GetGrain<ITransferGrain>(id).Start(from, to, 1 + random.Next(5), Owner);
                     if (reply.Rejection is null)
                     {
@@ -106,8 +110,11 @@ public sealed class DomainLoad(IClusterClient client)
         {
             try
             {
-                var views = await Task.WhenAll(AcknowledgedTransfers.Select(id => client.GetGrain<ITransferGrain>(id).GetView()));
-                return views.All(v => v is not null && v.Status != "pending");
+                var acknowledged = await Task.WhenAll(AcknowledgedTransfers.Select(id => client.GetGrain<ITransferGrain>(id).GetView()));
+                // Reading an unacknowledged transfer activates it, and an activation resumes a pending transfer:
+                // money debited by a call the kill cut short must reach the target or come back before we count.
+                var attempted = await Task.WhenAll(AttemptedTransfers.Select(id => client.GetGrain<ITransferGrain>(id).GetView()));
+                return acknowledged.All(v => v is not null && v.Status != "pending") && attempted.All(v => v is null || v.Status != "pending");
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
