@@ -23,6 +23,7 @@ public sealed class TransferGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private IGrainTimer? _retry;
     private bool _remind;
+    private bool _reminderRegistered;
     private bool _settled;
 
     private string Id => this.GetPrimaryKeyString();
@@ -41,30 +42,19 @@ public sealed class TransferGrain(
         _remind = options.Value.ResumeWithReminders ?? ServiceProvider.GetRequiredService<IEventLog>() is not InMemoryEventLog;
         if (IsPending)
         {
-            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away,
-            // and make sure a reminder exists (the crash may have come between the request and its registration).
-            if (_remind)
-            {
-                await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
-            }
-
+            // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away. The
+            // first drive also makes sure a reminder exists (the crash may have come before it was registered).
             ScheduleRetry(TimeSpan.Zero);
         }
     }
 
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
-        var (rejection, events) = await DecideAsync(state => Transfer.Decide(new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow()), state));
+        var (rejection, _) = await DecideAsync(state => Transfer.Decide(new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow()), state));
         Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             return new TransferReply(null, rejection);
-        }
-
-        if (events.Count > 0 && _remind)
-        {
-            // Before the first step: from here on, a crash anywhere leaves something that wakes this transfer up.
-            await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
         }
 
         await DriveAsync();
@@ -77,33 +67,55 @@ public sealed class TransferGrain(
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public Task<TransferView?> GetView() => Task.FromResult(State.ToView(Version));
+    public Task<TransferView?> GetView()
+    {
+        if (IsPending && !IsStale)
+        {
+            ScheduleRetry(TimeSpan.Zero); // belt and braces: whoever looks at a pending transfer makes sure it is moving
+        }
+
+        return Task.FromResult(State.ToView(Version));
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => DriveAsync(fromReminder: true);
 
     private bool IsPending => State.Step != TransferStep.None && !State.IsTerminal;
 
     /// <summary>
-    /// Performs steps until the transfer is terminal, then removes what was keeping it awake. On a failure it stays
-    /// pending and a timer retries it.
+    /// Performs steps until the transfer is terminal, then removes what was keeping it awake. On any failure it stays
+    /// pending with the retry timer running: a pending transfer in a live activation always has a timer, because
+    /// nothing else is guaranteed to call it again (the client may be gone and a reminder may not exist yet).
     /// </summary>
     private async Task DriveAsync(bool fromReminder = false)
     {
+        if (IsStale)
+        {
+            // Another activation owns this transfer now; this one is deactivating and must not act on old state.
+            _retry?.Dispose();
+            _retry = null;
+            return;
+        }
+
         if (IsPending)
         {
             try
             {
+                if (_remind && !_reminderRegistered)
+                {
+                    // Before the first step: from here on, a crash anywhere leaves something that wakes this transfer up.
+                    await this.RegisterOrUpdateReminder(ResumeReminder, ReminderPeriod, ReminderPeriod);
+                    _reminderRegistered = true;
+                }
+
                 for (var action = Transfer.NextAction(State); action != TransferAction.None; action = Transfer.NextAction(State))
                 {
                     await StepAsync(action);
                 }
             }
-            catch (WrongExpectedVersionException)
+            catch (Exception error) when (!IsStale)
             {
-                throw; // another activation wrote this transfer: this one is stale and already deactivating
-            }
-            catch (Exception error)
-            {
+                // Includes a WrongExpectedVersionException that an account grain threw: that is the account's stale
+                // activation, not this one, and the account's next activation will answer the retry.
                 logger.LogWarning(error, "Transfer {TransferId} stays pending after a failed step; it will be retried.", Id);
                 ScheduleRetry(RetryPeriod);
                 return;
@@ -117,12 +129,20 @@ public sealed class TransferGrain(
 
         _retry?.Dispose();
         _retry = null;
-        if ((_remind || fromReminder) && await this.GetReminder(ResumeReminder) is { } reminder)
+        try
         {
-            await this.UnregisterReminder(reminder);
-        }
+            if ((_remind || fromReminder) && await this.GetReminder(ResumeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
 
-        _settled = true;
+            _settled = true;
+        }
+        catch (Exception error)
+        {
+            // The transfer is over; a reminder left behind only wakes it once more, and that tick removes it.
+            logger.LogWarning(error, "Transfer {TransferId} ended but its reminder could not be removed yet.", Id);
+        }
     }
 
     private async Task StepAsync(TransferAction action)

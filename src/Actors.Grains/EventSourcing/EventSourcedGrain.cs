@@ -26,6 +26,12 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// <summary>Global position of the last event this activation appended or read.</summary>
     protected long Position { get; private set; }
 
+    /// <summary>
+    /// True once an append found that another activation wrote this stream first: this activation's state is behind
+    /// the log and it is deactivating. It must not act on its state any more (the next activation reloads).
+    /// </summary>
+    protected bool IsStale { get; private set; }
+
     /// <summary>The log stream of this aggregate, e.g. <c>news-42</c>.</summary>
     protected abstract string StreamId { get; }
 
@@ -90,6 +96,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         {
             // Another activation of this aggregate wrote first (a split brain after a silo failure). Our state is
             // stale: never overwrite; drop this activation so the next command reloads from the log.
+            IsStale = true;
             DeactivateOnIdle();
             throw;
         }
