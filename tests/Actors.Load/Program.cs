@@ -208,7 +208,9 @@ namespace Actors.Load
             Console.WriteLine($"setup: {o.Users} users, {o.News} news...");
             var sw = Stopwatch.StartNew();
             var users = await Setup.Accounts(api, o.Users);
-            var news = await Setup.News(api, users, o.News);
+            // The voted news have authors of their own: an author's news already carries the author's vote.
+            var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
+            var news = await Setup.News(api, authors, o.News);
             Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
 
             long total = (long)users.Length * news.Length;

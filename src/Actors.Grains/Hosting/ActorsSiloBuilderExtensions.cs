@@ -32,6 +32,7 @@ public static class ActorsSiloBuilderExtensions
 
         silo.AddActorsObservability();
         silo.AddNews();
+        silo.Services.CacheGrainInterfaceTypes();
         return silo;
     }
 
