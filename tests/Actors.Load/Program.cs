@@ -5,13 +5,13 @@ using System.Text.Json;
 using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
-//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|vote-latency> [--duration 20s] [--url http://localhost:5080]
-//                                                      [--workers 64] [--users 400] [--news 400] [--gateway-pid PID]
-//                                                      [--subscribers 1000] (ws-fanout)
+//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|mixed|vote-latency> [--duration 20s] [--warmup 10s]
+//                                                      [--url http://localhost:5080] [--workers 64] [--users 400] [--news 400]
+//                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout)
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Actors.Load <top|votes|vote-latency|ws-fanout> [--duration 20s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|mixed|vote-latency|ws-fanout> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
     return 2;
 }
 
@@ -28,11 +28,13 @@ using var http = new HttpClient(new SocketsHttpHandler
 };
 var api = new NewsApiClient(http);
 Runner.GatewayPid = options.GatewayPid;
+Runner.Warmup = options.Warmup;
 
 return options.Scenario switch
 {
     "top" => await Scenarios.Top(api, options),
     "votes" => await Scenarios.Votes(api, options),
+    "mixed" => await Scenarios.Mixed(api, options),
     "vote-latency" => await Scenarios.VoteLatency(api, options),
     "ws-fanout" => await WsFanout.Run(api, http, options),
     _ => 2,
@@ -40,11 +42,12 @@ return options.Scenario switch
 
 namespace Actors.Load
 {
-    internal sealed record LoadOptions(string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null, int Subscribers = 1000)
+    internal sealed record LoadOptions(
+        string Scenario, TimeSpan Duration, string Url, int Workers, int Users, int News, int? GatewayPid = null, int Subscribers = 1000)
     {
         public static LoadOptions? Parse(string[] args)
         {
-            if (args.Length == 0 || args[0] is not ("top" or "votes" or "vote-latency" or "ws-fanout"))
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "mixed" or "vote-latency" or "ws-fanout"))
             {
                 return null;
             }
@@ -55,7 +58,8 @@ namespace Actors.Load
                 var value = args[i + 1];
                 o = args[i] switch
                 {
-                    "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture)) },
+                    "--duration" => o with { Duration = Seconds(value) },
+                    "--warmup" => o with { Warmup = Seconds(value) },
                     "--url" => o with { Url = value },
                     "--workers" => o with { Workers = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
@@ -67,7 +71,15 @@ namespace Actors.Load
             }
 
             return o;
+
+            static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture));
         }
+
+        /// <summary>
+        /// How long the closed-loop scenarios run before measuring: a freshly started gateway is still compiling its hot
+        /// paths (tiered JIT) for the first tens of seconds, and figures should describe the warm server.
+        /// </summary>
+        public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
     }
 
     internal sealed record Account(string Auth, string Secret);
@@ -100,10 +112,17 @@ namespace Actors.Load
             return json.GetProperty("news").EnumerateArray().Select(n => n.GetProperty("id").GetInt64()).ToArray();
         }
 
+        public Task<JsonElement> Comment(Account user, long newsId, string body) =>
+            Send(HttpMethod.Post, "/api/postcomment", user, ("apisecret", user.Secret), ("news_id", newsId.ToString(CultureInfo.InvariantCulture)),
+                ("comment_id", "-1"), ("parent_id", "-1"), ("comment", body));
+
         /// <summary>The top page as bytes (what a browser would fetch); checks only the status code.</summary>
-        public async Task ReadTopRaw()
+        public Task ReadTopRaw() => ReadRaw("/api/getnews/top/0/30");
+
+        /// <summary>Any GET of the API as bytes; checks only the status code.</summary>
+        public async Task ReadRaw(string path)
         {
-            using var response = await http.GetAsync("/api/getnews/top/0/30", HttpCompletionOption.ResponseContentRead);
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
             response.EnsureSuccessStatusCode();
             _ = await response.Content.ReadAsByteArrayAsync();
         }
@@ -176,6 +195,90 @@ namespace Actors.Load
                 await api.Vote(voters[pair / news.Length], news[pair % news.Length]);
             });
             result.Print("up-votes", lamernews: 700);
+            return result.Errors == 0 ? 0 : 1;
+        }
+
+        /// <summary>
+        /// A news site's mix in one closed loop, each call drawn at random: 70% reads (50% the top page, 10% the latest
+        /// page, 10% a news' comment page), 20% up-votes (distinct voter/news pairs, as in <see cref="Votes"/>), 5% comments
+        /// on a random news, 5% news submissions. Reads are anonymous; writes are by random registered users.
+        /// </summary>
+        public static async Task<int> Mixed(NewsApiClient api, LoadOptions o)
+        {
+            Console.WriteLine($"setup: {o.Users} users, {o.News} news...");
+            var sw = Stopwatch.StartNew();
+            var users = await Setup.Accounts(api, o.Users);
+            // The voted news have authors of their own: an author's news already carries the author's vote.
+            var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
+            var news = await Setup.News(api, authors, o.News);
+            Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+
+            long total = (long)users.Length * news.Length;
+            long next = -1;
+            var stride = Setup.CoprimeStride(total);
+            string[] kinds = ["read top", "read latest", "read comments", "vote", "comment", "submit"];
+            int[] weights = [50, 10, 10, 20, 5, 5];
+            var latencies = kinds.Select(_ => new List<double>()).ToArray();
+            var result = await Runner.ClosedLoop(o.Workers, o.Duration, async (_, i) =>
+            {
+                var roll = Random.Shared.Next(100);
+                var kind = 0;
+                while (roll >= weights[kind])
+                {
+                    roll -= weights[kind++];
+                }
+
+                var user = users[Random.Shared.Next(users.Length)];
+                var someNews = news[Random.Shared.Next(news.Length)];
+                var start = Stopwatch.GetTimestamp();
+                switch (kind)
+                {
+                    case 0:
+                        await api.ReadTopRaw();
+                        break;
+                    case 1:
+                        await api.ReadRaw("/api/getnews/latest/0/30");
+                        break;
+                    case 2:
+                        await api.ReadRaw($"/api/getcomments/{someNews}");
+                        break;
+                    case 3:
+                        var k = Interlocked.Increment(ref next);
+                        if (k >= total)
+                        {
+                            throw new InvalidOperationException("Out of distinct pairs: raise --users or --news.");
+                        }
+
+                        var pair = k * stride % total;
+                        await api.Vote(users[pair / news.Length], news[pair % news.Length]);
+                        break;
+                    case 4:
+                        await api.Comment(user, someNews, $"Load comment {i}: what a thread.");
+                        break;
+                    default:
+                        await api.Submit(user, $"Load news {Guid.NewGuid():N}", $"https://load.example/{Guid.NewGuid():N}");
+                        break;
+                }
+
+                if (i >= 0)
+                {
+                    var list = latencies[kind];
+                    lock (list)
+                    {
+                        list.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
+                }
+            });
+            result.Print("mixed news workload", lamernews: null);
+            for (var kind = 0; kind < kinds.Length; kind++)
+            {
+                var list = latencies[kind];
+                list.Sort();
+                Console.WriteLine(
+                    $"  {kinds[kind],-13} {list.Count / result.Elapsed.TotalSeconds,7:F0}/s  p50 {Runner.Percentile(list, 0.50):F2} ms, " +
+                    $"p99 {Runner.Percentile(list, 0.99):F2} ms, p999 {Runner.Percentile(list, 0.999):F2} ms");
+            }
+
             return result.Errors == 0 ? 0 : 1;
         }
 
@@ -274,14 +377,15 @@ namespace Actors.Load
         /// <summary>CPU seconds the gateway process used during the run (from /proc), when its pid was given.</summary>
         public double? GatewayCpuSeconds { get; init; }
 
-        public void Print(string what, double lamernews)
+        public void Print(string what, double? lamernews)
         {
             var rate = Count / Elapsed.TotalSeconds;
             LatenciesMs.Sort();
             Console.WriteLine(
                 $"{what}: {rate:F0}/s ({Count:N0} in {Elapsed.TotalSeconds:F1} s, {Errors} errors), " +
-                $"latency p50 {Runner.Percentile(LatenciesMs, 0.50):F2} ms, p99 {Runner.Percentile(LatenciesMs, 0.99):F2} ms; " +
-                $"{rate / lamernews:F1}x Lamernews (~{lamernews:N0}/s)");
+                $"latency p50 {Runner.Percentile(LatenciesMs, 0.50):F2} ms, p99 {Runner.Percentile(LatenciesMs, 0.99):F2} ms, " +
+                $"p999 {Runner.Percentile(LatenciesMs, 0.999):F2} ms" +
+                (lamernews is { } anchor ? $"; {rate / anchor:F1}x Lamernews (~{anchor:N0}/s)" : ""));
             if (GatewayCpuSeconds is { } cpu && Count > 0)
             {
                 Console.WriteLine(
@@ -298,8 +402,11 @@ namespace Actors.Load
 
     internal static class Runner
     {
-        /// <summary><paramref name="workers"/> loops call <paramref name="call"/> back to back for <paramref name="duration"/>.</summary>
+        /// <summary>The gateway's process id, to report its CPU use (optional).</summary>
         public static int? GatewayPid { get; set; }
+
+        /// <summary>How long <see cref="ClosedLoop"/> runs unmeasured first.</summary>
+        public static TimeSpan Warmup { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 Hz).</summary>
         public static double? CpuSeconds(int? pid)
@@ -314,16 +421,38 @@ namespace Actors.Load
             return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }
 
+        /// <summary>
+        /// <paramref name="workers"/> loops call <paramref name="call"/> back to back for <see cref="Warmup"/> (with a
+        /// negative call number: not measured), then for <paramref name="duration"/>, printing progress every 5 s.
+        /// </summary>
         public static async Task<RunResult> ClosedLoop(int workers, TimeSpan duration, Func<int, long, Task> call)
         {
-            // Warm-up: connections open and code is jitted before the clock starts.
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Safe(() => call(w, -1))));
+            // Warm-up: connections open and the gateway's hot paths are compiled before the clock starts.
+            if (Warmup > TimeSpan.Zero)
+            {
+                Console.WriteLine($"warm-up {Warmup.TotalSeconds:F0} s...");
+            }
+
+            var warm = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+            {
+                do
+                {
+                    await Safe(() => call(w, -1));
+                }
+                while (warm.Elapsed < Warmup);
+            })));
 
             long count = 0, errors = 0;
             string? firstError = null;
             var latencies = new List<double>[workers];
             var cpuBefore = CpuSeconds(GatewayPid);
             var stop = Stopwatch.StartNew();
+            using var progress = new Timer(_ =>
+            {
+                var done = Interlocked.Read(ref count);
+                Console.WriteLine($"  {stop.Elapsed.TotalSeconds,4:F0} s: {done:N0} calls, {Interlocked.Read(ref errors)} errors, {done / stop.Elapsed.TotalSeconds:F0}/s");
+            }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
             await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
             {
                 var mine = latencies[w] = new List<double>(1 << 16);

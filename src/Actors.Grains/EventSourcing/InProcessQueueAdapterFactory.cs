@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Providers.Streams.Common;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Actors.EventSourcing;
+
+/// <summary>
+/// The in-memory mode's stream provider "events": Orleans' persistent-stream machinery (pulling agents, cache,
+/// implicit and explicit subscriptions, retries) over plain in-process queues. A publish is an enqueue of the
+/// event object itself: no queue grain call and no serialization round trip, which Orleans' memory stream provider
+/// pays per event (the largest cost of an up-vote before this provider). Per stream, order is the publish order
+/// (a grain publishes inside its turn, one queue per stream); delivery is at least once, like every other mode.
+/// Like the in-memory log, the queues live and die with the process.
+/// </summary>
+public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
+{
+    private readonly HashRingBasedStreamQueueMapper _mapper;
+    private readonly SimpleQueueAdapterCache _cache;
+    private readonly ConcurrentDictionary<QueueId, ConcurrentQueue<Published>> _queues = new();
+
+    public InProcessQueueAdapterFactory(string name, ILoggerFactory loggerFactory)
+    {
+        Name = name;
+        _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
+        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggerFactory);
+    }
+
+    /// <summary>For <c>AddPersistentStreams(name, InProcessQueueAdapterFactory.Create, ...)</c>.</summary>
+    public static InProcessQueueAdapterFactory Create(IServiceProvider services, string name) =>
+        new(name, (ILoggerFactory)services.GetService(typeof(ILoggerFactory))!);
+
+    public string Name { get; }
+
+    public bool IsRewindable => false;
+
+    public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);
+
+    public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => Task.FromResult<IQueueAdapter>(this);
+
+    public IQueueAdapterCache GetQueueAdapterCache() => _cache;
+
+    public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
+
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
+        Task.FromResult<IStreamFailureHandler>(new NoOpStreamDeliveryFailureHandler());
+
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new Receiver(QueueOf(queueId));
+
+    public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
+    {
+        if (token is not null)
+        {
+            throw new ArgumentException("This stream provider does not take sequence tokens from publishers.", nameof(token));
+        }
+
+        object[] items = events switch
+        {
+            IReadOnlyList<T> { Count: 1 } one => [one[0]!],
+            _ => events.Cast<object>().ToArray(),
+        };
+        QueueOf(_mapper.GetQueueForStream(streamId)).Enqueue(new Published(streamId, items, requestContext));
+        return Task.CompletedTask;
+    }
+
+    private ConcurrentQueue<Published> QueueOf(QueueId queueId) => _queues.GetOrAdd(queueId, static _ => new ConcurrentQueue<Published>());
+
+    private readonly record struct Published(StreamId StreamId, object[] Events, Dictionary<string, object>? RequestContext);
+
+    /// <summary>One queue's reader; the pulling agent calls it from one turn at a time, so the sequence needs no lock.</summary>
+    private sealed class Receiver(ConcurrentQueue<Published> queue) : IQueueAdapterReceiver
+    {
+        private long _sequence;
+
+        public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
+
+        public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+        public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+        {
+            if (queue.IsEmpty)
+            {
+                return Task.FromResult<IList<IBatchContainer>>([]);
+            }
+
+            var limit = maxCount < 0 ? int.MaxValue : maxCount;
+            var batch = new List<IBatchContainer>(Math.Min(limit, 256));
+            while (batch.Count < limit && queue.TryDequeue(out var published))
+            {
+                batch.Add(new InProcessBatchContainer(
+                    published.StreamId, published.Events, published.RequestContext, new EventSequenceTokenV2(++_sequence)));
+            }
+
+            return Task.FromResult<IList<IBatchContainer>>(batch);
+        }
+
+        public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
+
+        public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// What one publish put on an in-process queue. Immutable (the events are immutable records), so Orleans hands the
+/// same object to every consumer in the silo instead of deep-copying it per delivery.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("actors.in-process-batch")]
+public sealed class InProcessBatchContainer(
+    StreamId streamId, object[] events, Dictionary<string, object>? requestContext, EventSequenceTokenV2 token) : IBatchContainer
+{
+    [Id(0)]
+    public StreamId StreamId { get; } = streamId;
+
+    [Id(1)]
+    public object[] Events { get; } = events;
+
+    [Id(2)]
+    public Dictionary<string, object>? RequestContext { get; } = requestContext;
+
+    [Id(3)]
+    public EventSequenceTokenV2 Token { get; } = token;
+
+    public StreamSequenceToken SequenceToken => Token;
+
+    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
+    {
+        if (Events.Length == 1)
+        {
+            return Events[0] is T single ? [Tuple.Create(single, (StreamSequenceToken)Token)] : [];
+        }
+
+        var result = new List<Tuple<T, StreamSequenceToken>>(Events.Length);
+        for (var i = 0; i < Events.Length; i++)
+        {
+            if (Events[i] is T item)
+            {
+                result.Add(Tuple.Create(item, (StreamSequenceToken)Token.CreateSequenceTokenForEvent(i)));
+            }
+        }
+
+        return result;
+    }
+
+    public bool ImportRequestContext()
+    {
+        if (RequestContext is null)
+        {
+            return false;
+        }
+
+        RequestContextExtensions.Import(RequestContext);
+        return true;
+    }
+}
