@@ -386,6 +386,15 @@ internal sealed class RealtimeConnection
             snapshot = new { balance = view.Balance, currency = view.Currency, status = view.Status, version = view.Version };
         }
 
+        if (channel == Channels.Top)
+        {
+            // The snapshot is queued as a push before any diff that follows it; a repeat subscribe re-sends it (a client
+            // that lost track, e.g. after an overflow notice, re-subscribes).
+            _subscriptions.Add(channel);
+            var rev = await _services.GetRequiredService<TopListWatcher>().SubscribeAsync(_outbox);
+            return Pushes.Ok(id, new { channel, rev });
+        }
+
         if (_subscriptions.Add(channel))
         {
             _hub.Subscribe(channel, _outbox);

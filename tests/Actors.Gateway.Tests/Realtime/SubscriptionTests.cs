@@ -97,7 +97,7 @@ public class SubscriptionTests(RealtimeGatewayFactory gateway)
     }
 
     [Fact]
-    public async Task The_top_channel_pushes_the_new_front_page_when_a_vote_changes_it()
+    public async Task The_top_channel_pushes_the_changed_news_when_a_vote_changes_the_front_page()
     {
         var author = await gateway.NewUserAsync();
         var voter = await gateway.NewUserAsync();
@@ -109,7 +109,7 @@ public class SubscriptionTests(RealtimeGatewayFactory gateway)
 
         var vote = await voterWs.RequestAsync("news.vote", new { news_id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), vote_type = "up" });
         var push = await watcher.PushAsync(p => p.Event() == "news.top-changed" && p.Position() >= vote.Position()
-            && p.GetProperty("data").GetProperty("news").EnumerateArray().Any(n => n.GetProperty("id").GetInt64() == id && n.GetProperty("up").GetInt32() == 2));
+            && p.GetProperty("data").GetProperty("set").EnumerateArray().Any(n => n.GetProperty("id").GetInt64() == id && n.GetProperty("up").GetInt32() == 2));
 
         Assert.Equal("news.top", push.Channel());
         Assert.True(push.GetProperty("data").GetProperty("count").GetInt32() >= 1);
