@@ -32,7 +32,7 @@ public sealed class RealtimeOptions
     /// change after a quiet spell is pushed at once; under heavy voting this caps the pushes per second that every
     /// follower receives, and adds at most this much to the delay of a push (see the ws-fanout measurements).
     /// </summary>
-    public TimeSpan TopMinInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan TopMinInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
     /// While anyone follows <c>news.top</c>, the list is also re-read this often: ranks age with time, so the order can

@@ -272,22 +272,49 @@ public class AccountCommandTests(RealtimeGatewayFactory gateway)
         var mine = await OpenAsync(ws);
         await OpenAsync(otherWs);
 
-        // The list is a read model fed by the account events: wait until it has the account just opened.
-        JsonElement list;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            list = await ws.RequestAsync("account.list");
-            Assert.True(DateTime.UtcNow < deadline, "the owner read model did not catch up");
-        }
-        while (!list.GetProperty("data").EnumerateArray().Any(a => a.GetProperty("id").GetString() == mine));
+        // The list is a read model fed by the account events: ask until it has the account just opened.
+        var list = await UntilAsync(ws, "account.list", null, d => d.EnumerateArray().Any(a => a.GetProperty("id").GetString() == mine));
 
-        Assert.All(list.GetProperty("data").EnumerateArray(), a => Assert.Equal(user.Id, a.GetProperty("owner").GetInt64()));
+        Assert.All(list.EnumerateArray(), a => Assert.Equal(user.Id, a.GetProperty("owner").GetInt64()));
     }
 
-    private static async Task<string> OpenAsync(WsClient ws)
+    [Fact]
+    public async Task The_statement_and_the_summary_over_the_socket_reach_the_position_of_a_deposit()
     {
-        var opened = await ws.RequestAsync("account.open", new { currency = "EUR" });
+        var user = await gateway.NewUserAsync();
+        await using var ws = await gateway.ConnectAsync(user.Token);
+        var account = await OpenAsync(ws, "CHF");
+        var deposited = await ws.RequestAsync("account.deposit", new { account, amount = 4200 });
+
+        // Read models follow the events: ask until they show the deposit (the reply's version of the account).
+        var version = deposited.GetProperty("data").GetProperty("version").GetInt64();
+        var statement = await UntilAsync(ws, "account.statement", new { account }, d => d.GetProperty("version").GetInt64() >= version);
+        var summary = await UntilAsync(ws, "account.summary", null, d => d.GetProperty("totals").EnumerateArray().Any(t => t.GetProperty("currency").GetString() == "CHF"));
+
+        Assert.Equal(4200, statement.GetProperty("balance").GetInt64());
+        Assert.Equal("deposit", statement.GetProperty("entries").EnumerateArray().Last().GetProperty("kind").GetString());
+        Assert.Equal(4200, summary.GetProperty("totals").EnumerateArray().Single(t => t.GetProperty("currency").GetString() == "CHF").GetProperty("balance").GetInt64());
+    }
+
+    private static async Task<JsonElement> UntilAsync(WsClient ws, string command, object? data, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var reply = await ws.RequestAsync(command, data);
+            if (reply.Event() == "ok" && done(reply.GetProperty("data")))
+            {
+                return reply.GetProperty("data");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{command} did not catch up: {reply}");
+            await Task.Delay(100); // well under the socket's message rate limit
+        }
+    }
+
+    private static async Task<string> OpenAsync(WsClient ws, string currency = "EUR")
+    {
+        var opened = await ws.RequestAsync("account.open", new { currency });
         Assert.True(opened.Event() == "ok", opened.ToString());
         return opened.GetProperty("data").GetProperty("id").GetString()!;
     }

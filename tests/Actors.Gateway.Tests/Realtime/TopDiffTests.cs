@@ -173,6 +173,27 @@ public class TopDiffTests(FrozenClockRealtimeGatewayFactory gateway)
     }
 
     [Fact]
+    public async Task The_snapshot_comes_before_the_subscribe_reply_and_a_repeat_subscribe_sends_a_fresh_one()
+    {
+        var author = await gateway.NewUserAsync("a");
+        await using var authorWs = await gateway.ConnectAsync(author.Token);
+        await using var watcher = await gateway.ConnectAsync();
+
+        var first = await watcher.RequestAsync("subscribe", new { channel = "news.top" });
+        var snapshotsBeforeReply = watcher.Pushes.Count(p => p.Event() == "news.top-snapshot");
+        var submitted = await authorWs.RequestAsync("news.submit", new { title = "Fresh", url = $"https://example.com/{Guid.NewGuid():N}" });
+        var id = submitted.GetProperty("data").GetProperty("news_id").GetInt64();
+        await watcher.PushAsync(p => p.Event() == "news.top-changed" && p.Position() >= submitted.Position());
+        var again = await watcher.RequestAsync("subscribe", new { channel = "news.top" });
+        var second = watcher.Pushes.Last(p => p.Event() == "news.top-snapshot");
+
+        Assert.Equal(1, snapshotsBeforeReply);
+        Assert.True(again.GetProperty("data").GetProperty("rev").GetInt64() > first.GetProperty("data").GetProperty("rev").GetInt64());
+        Assert.Equal(again.GetProperty("data").GetProperty("rev").GetInt64(), second.GetProperty("data").GetProperty("rev").GetInt64());
+        Assert.Contains(second.GetProperty("data").GetProperty("news").EnumerateArray(), n => n.GetProperty("id").GetInt64() == id);
+    }
+
+    [Fact]
     public async Task A_vote_pushes_only_the_news_that_changed_or_moved()
     {
         var author = await gateway.NewUserAsync("a");
