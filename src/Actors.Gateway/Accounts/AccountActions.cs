@@ -77,7 +77,7 @@ internal static class AccountActions
 
     public static async Task<AccountOutcome> Get(IGrainFactory grains, SignedInUser user, string? id, string? asOf)
     {
-        var (account, _, error) = await OwnedAsync(grains, user, id);
+        var (account, now, error) = await OwnedAsync(grains, user, id);
         if (error is not null)
         {
             return error;
@@ -85,7 +85,7 @@ internal static class AccountActions
 
         if (asOf is null)
         {
-            return AccountOutcome.Ok((await account!.GetView())!);
+            return AccountOutcome.Ok(now!);
         }
 
         AccountView? then;
