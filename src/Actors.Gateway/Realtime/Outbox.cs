@@ -33,10 +33,8 @@ internal sealed class Outbox
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
-            // An idle connection's send loop continues on the publisher's thread: a push to 1,000 sockets is 1,000 frame
-            // writes into Kestrel's output pipes (the socket writes happen on Kestrel's I/O threads), not 1,000 thread-pool
-            // hops. The send loop only awaits, never blocks, so a slow socket still costs the publisher nothing.
-            AllowSynchronousContinuations = true,
+            // Not AllowSynchronousContinuations: running every idle socket's send loop on the publisher's thread was
+            // measured (ws-fanout) to serialize the fan-out behind the top-list watcher: fewer, later pushes, no CPU saved.
         });
     }
 
