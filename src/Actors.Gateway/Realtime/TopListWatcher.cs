@@ -119,12 +119,13 @@ internal sealed class TopListWatcher(
 
                 if (!hub.HasSubscribers(Channels.Top))
                 {
-                    _pending.Clear();
                     lock (_gate)
                     {
+                        // Checked again under the lock subscribing takes: a subscriber that arrived meanwhile keeps its events.
                         if (!hub.HasSubscribers(Channels.Top))
                         {
                             // Nobody holds the list: the next subscriber starts from a fresh one.
+                            _pending.Clear();
                             _shown = null;
                             _snapshot = null;
                         }
@@ -159,7 +160,22 @@ internal sealed class TopListWatcher(
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Realtime: could not refresh the top list");
+                // Hand the events back for the next round, so a failed read does not leave the list behind them.
+                foreach (var recorded in recent)
+                {
+                    _pending.AddOrUpdate(((INewsEvent)recorded.Data).NewsId, recorded, (_, old) => old.Version >= recorded.Version ? old : recorded);
+                }
+
+                _signal.Writer.TryWrite(true);
+                logger.LogWarning(e, "Realtime: could not refresh the top list; retrying in a second");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
