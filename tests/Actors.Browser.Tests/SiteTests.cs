@@ -101,6 +101,30 @@ public class SiteTests(BrowserFixture site)
     }
 
     [Fact]
+    public async Task A_vote_that_changes_the_ranking_moves_the_news_up_live_in_another_browser()
+    {
+        var author = await site.NewPageAsync();
+        var voter = await site.NewPageAsync();
+        await RegisterAsync(author, NewName("rank"));
+        await RegisterAsync(voter, NewName("vote"));
+        var older = await SubmitAsync(author, $"Older {Guid.NewGuid():N}");
+        var newer = await SubmitAsync(author, $"Newer {Guid.NewGuid():N}");
+        await author.GotoAsync("/");
+        await Expect(author.Locator("#live.on")).ToBeVisibleAsync();
+        const string ranked = "([first, second]) => { const ids = [...document.querySelectorAll('#newslist article')].map(a => a.dataset.newsId); " +
+            "return ids.indexOf(first) >= 0 && ids.indexOf(first) < ids.indexOf(second); }";
+        // Same score: the newer news ranks first.
+        await author.WaitForFunctionAsync(ranked, new[] { newer, older });
+
+        await voter.GotoAsync($"/news/{older}");
+        await voter.ClickAsync($"article[data-news-id='{older}'] .uparrow");
+
+        // No reload on the author's page: the top-list diff moves the older news above the newer one, with its new count.
+        await author.WaitForFunctionAsync(ranked, new[] { older, newer });
+        await Expect(author.Locator($"article[data-news-id='{older}'] .upvotes")).ToHaveTextAsync("2");
+    }
+
+    [Fact]
     public async Task A_comment_in_one_browser_appears_live_in_another()
     {
         var author = await site.NewPageAsync();

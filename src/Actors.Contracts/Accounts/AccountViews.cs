@@ -12,11 +12,19 @@ public sealed record AccountView(
     [property: Id(5)] string Status,
     [property: Id(6)] DateTimeOffset OpenedAt);
 
-/// <summary>The answer to an account command: the account after it, or the rule that refused it.</summary>
+/// <summary>
+/// The answer to an account command: the account after it, or the rule that refused it. <see cref="Position"/> is the
+/// global log position of the last event the command appended (0 when it appended none): a client that waits for a
+/// view to reach it reads its own write.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("accounts.account-reply")]
 public sealed record AccountReply(
     [property: Id(0)] AccountView? View,
-    [property: Id(1)] Rejection? Rejection);
+    [property: Id(1)] Rejection? Rejection)
+{
+    [Id(2)]
+    public long Position { get; init; }
+}
 
 /// <summary>What the requester sees of a transfer.</summary>
 /// <param name="Status"><c>pending</c>, <c>completed</c> or <c>failed</c>.</param>

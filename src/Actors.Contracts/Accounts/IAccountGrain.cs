@@ -30,6 +30,12 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// <summary>The state as it was at <paramref name="instant"/>, or null if not opened by then.</summary>
     Task<AccountView?> GetViewAsOfInstant(DateTimeOffset instant);
 
+    /// <summary>
+    /// The global log position of the account's latest event (0 when it was never opened): a view of this account
+    /// that has reached it shows everything done to the account so far (e.g. by a transfer that just ended).
+    /// </summary>
+    Task<long> GetPosition();
+
     /// <summary>Every event of the account, in order (empty when it was never opened).</summary>
     Task<IReadOnlyList<RecordedEvent>> GetHistory();
 

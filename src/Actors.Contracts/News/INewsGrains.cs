@@ -58,6 +58,13 @@ public interface INewsRankingGrain : IGrainWithIntegerKey
     /// <summary>Live news by rank, computed for the current second.</summary>
     Task<NewsPage> GetTop(int start, int count);
 
+    /// <summary>
+    /// Applies <paramref name="recent"/> (each idempotent by (stream, version), as <see cref="Apply"/>) and answers
+    /// <see cref="GetTop"/> in the same turn: one call, and the page is sure to include those events whichever of the
+    /// feed and the caller heard them first (the live top-list pushes use it).
+    /// </summary>
+    Task<NewsPage> ApplyAndGetTop(IReadOnlyList<RecordedEvent> recent, int start, int count);
+
     /// <summary>Live news, newest first.</summary>
     Task<NewsPage> GetLatest(int start, int count);
 

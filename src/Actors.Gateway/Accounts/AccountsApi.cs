@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Actors.Accounts;
 using Microsoft.OpenApi;
@@ -85,6 +84,8 @@ public static class AccountsApi
         return app;
     }
 
+    // Each route: the HTTP-only part (who is calling, the CSRF guard, reading the body), then the action shared with /ws.
+
     private static async Task<IResult> OpenAccount(HttpContext context, IGrainFactory grains)
     {
         var (user, error) = await CallerAsync(context, changesState: true);
@@ -94,242 +95,80 @@ public static class AccountsApi
         }
 
         var (body, bodyError) = await ReadObjectAsync(context.Request, optional: true);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        if (!TryReadString(body, "currency", out var currency, out error))
-        {
-            return error!;
-        }
-
-        currency ??= AccountRules.DefaultCurrency;
-        if (!AccountRules.IsValidCurrency(currency))
-        {
-            return BadRequest("'currency' must be a three-letter ISO 4217 code such as EUR.");
-        }
-
-        var id = Guid.NewGuid();
-        var reply = await grains.GetGrain<IAccountGrain>(id).Open(user!.Id, currency);
-        return reply.Rejection is { } rejection
-            ? Rejected(rejection)
-            : WithLocation(context, $"/api/accounts/{id}", Results.Json(reply.View, Json, statusCode: StatusCodes.Status201Created));
+        return bodyError ?? ToHttp(context, await AccountActions.Open(grains, user!, body));
     }
 
     private static async Task<IResult> ListAccounts(HttpContext context, IGrainFactory grains)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var summary = await grains.GetGrain<IOwnerAccountsGrain>(user!.Id).GetSummary();
-        return Ok(summary.Accounts.Select(l => new AccountView(l.Id, user.Id, l.Currency, l.Balance, l.Version, l.Status, l.OpenedAt)).ToArray());
+        return error ?? ToHttp(context, await AccountActions.List(grains, user!));
     }
 
     private static async Task<IResult> Summary(HttpContext context, IGrainFactory grains)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        return error ?? Ok(await grains.GetGrain<IOwnerAccountsGrain>(user!.Id).GetSummary());
+        return error ?? ToHttp(context, await AccountActions.Summary(grains, user!));
     }
 
     private static async Task<IResult> GetAccount(HttpContext context, IGrainFactory grains, string id, string? asOf)
     {
-        var (account, _, error) = await OwnedAccountAsync(context, grains, id, changesState: false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (asOf is null)
-        {
-            return Ok((await account!.GetView())!);
-        }
-
-        AccountView? then;
-        if (long.TryParse(asOf, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            then = await account!.GetViewAsOfVersion(version);
-        }
-        else if (asOf.Length <= 64 && DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            then = await account!.GetViewAsOfInstant(instant);
-        }
-        else
-        {
-            return BadRequest("'asOf' must be a version (a whole number) or an ISO-8601 instant such as 2026-11-23T12:00:00Z.");
-        }
-
-        return then is null ? Problem(StatusCodes.Status404NotFound, "Not found", "The account was not open yet at that point.", "not-found") : Ok(then);
+        var (user, error) = await CallerAsync(context, changesState: false);
+        return error ?? ToHttp(context, await AccountActions.Get(grains, user!, id, asOf));
     }
 
-    private static Task<IResult> Deposit(HttpContext context, IGrainFactory grains, string id) =>
-        MoveMoneyAsync(context, grains, id, (account, by, amount) => account.Deposit(by, amount));
-
-    private static Task<IResult> Withdraw(HttpContext context, IGrainFactory grains, string id) =>
-        MoveMoneyAsync(context, grains, id, (account, by, amount) => account.Withdraw(by, amount));
-
-    private static async Task<IResult> MoveMoneyAsync(HttpContext context, IGrainFactory grains, string id, Func<IAccountGrain, long, long, Task<AccountReply>> move)
+    private static async Task<IResult> Deposit(HttpContext context, IGrainFactory grains, string id)
     {
-        var (account, user, error) = await OwnedAccountAsync(context, grains, id, changesState: true);
-        if (error is not null)
-        {
-            return error;
-        }
+        var (user, body, error) = await CallerAndBodyAsync(context);
+        return error ?? ToHttp(context, await AccountActions.Deposit(grains, user!, id, body));
+    }
 
-        var (body, bodyError) = await ReadObjectAsync(context.Request);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        if (!TryReadAmount(body, out var amount, out error))
-        {
-            return error!;
-        }
-
-        var reply = await move(account!, user!.Id, amount);
-        return reply.Rejection is { } rejection ? Rejected(rejection) : Ok(reply.View!);
+    private static async Task<IResult> Withdraw(HttpContext context, IGrainFactory grains, string id)
+    {
+        var (user, body, error) = await CallerAndBodyAsync(context);
+        return error ?? ToHttp(context, await AccountActions.Withdraw(grains, user!, id, body));
     }
 
     private static async Task<IResult> Close(HttpContext context, IGrainFactory grains, string id)
     {
-        var (account, user, error) = await OwnedAccountAsync(context, grains, id, changesState: true);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var reply = await account!.Close(user!.Id);
-        return reply.Rejection is { } rejection ? Rejected(rejection) : Ok(reply.View!);
+        var (user, error) = await CallerAsync(context, changesState: true);
+        return error ?? ToHttp(context, await AccountActions.Close(grains, user!, id));
     }
 
     private static async Task<IResult> Events(HttpContext context, IGrainFactory grains, string id)
     {
-        var (account, _, error) = await OwnedAccountAsync(context, grains, id, changesState: false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var history = await account!.GetHistory();
-        return Ok(history.Select(e => new AccountEventResponse(e.Version, e.Type, e.RecordedAt, JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), Json))).ToArray());
+        var (user, error) = await CallerAsync(context, changesState: false);
+        return error ?? ToHttp(context, await AccountActions.History(grains, user!, id));
     }
 
     private static async Task<IResult> Statement(HttpContext context, IGrainFactory grains, string id)
     {
-        var (account, _, error) = await OwnedAccountAsync(context, grains, id, changesState: false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var statement = await grains.GetGrain<IAccountStatementGrain>(account!.GetPrimaryKey()).GetStatement();
-        return statement is null ? NotFound("account") : Ok(statement);
+        var (user, error) = await CallerAsync(context, changesState: false);
+        return error ?? ToHttp(context, await AccountActions.Statement(grains, user!, id));
     }
 
     private static async Task<IResult> StartTransfer(HttpContext context, IGrainFactory grains)
     {
-        var (user, error) = await CallerAsync(context, changesState: true);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var (body, bodyError) = await ReadObjectAsync(context.Request);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        if (!TryReadString(body, "id", out var id, out error)
-            || !TryReadAccountId(body, "from", out var from, out error)
-            || !TryReadAccountId(body, "to", out var to, out error)
-            || !TryReadAmount(body, out var amount, out error))
-        {
-            return error!;
-        }
-
-        var header = context.Request.Headers["Idempotency-Key"].ToString();
-        if (header.Length > 0)
-        {
-            if (id is not null && id != header)
-            {
-                return BadRequest("The 'id' and the Idempotency-Key header differ; send one, or the same value in both.");
-            }
-
-            id = header;
-        }
-
-        id ??= Guid.NewGuid().ToString("N");
-        if (!AccountRules.IsValidTransferId(id))
-        {
-            return BadRequest($"A transfer id is 1 to {AccountRules.MaxTransferIdLength} ASCII letters, digits, '-' or '_'.");
-        }
-
-        if (from == to)
-        {
-            return BadRequest("'from' and 'to' must be different accounts.");
-        }
-
-        // Only the owner transfers out; a stranger's account looks exactly like a missing one.
-        var source = await grains.GetGrain<IAccountGrain>(from).GetView();
-        if (source is null || source.Owner != user!.Id)
-        {
-            return NotFound("account");
-        }
-
-        var reply = await grains.GetGrain<ITransferGrain>(id).Start(from, to, amount, user.Id);
-        if (reply.Rejection is { } rejection)
-        {
-            return Rejected(rejection);
-        }
-
-        var view = reply.View!;
-        var result = Results.Json(view, Json, statusCode: view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created);
-        return WithLocation(context, $"/api/transfers/{id}", result);
+        var (user, body, error) = await CallerAndBodyAsync(context);
+        return error ?? ToHttp(context, await AccountActions.StartTransfer(grains, user!, body, context.Request.Headers["Idempotency-Key"].ToString()));
     }
 
     private static async Task<IResult> GetTransfer(HttpContext context, IGrainFactory grains, string id)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (!AccountRules.IsValidTransferId(id))
-        {
-            return BadRequest($"A transfer id is 1 to {AccountRules.MaxTransferIdLength} ASCII letters, digits, '-' or '_'.");
-        }
-
-        var view = await grains.GetGrain<ITransferGrain>(id).GetView();
-        return view is null || view.RequestedBy != user!.Id ? NotFound("transfer") : Ok(view);
+        return error ?? ToHttp(context, await AccountActions.GetTransfer(grains, user!, id));
     }
 
-    /// <summary>
-    /// The account named in the route when the caller owns it; otherwise the error to answer: 400 for a malformed id,
-    /// 404 for a missing account and equally for someone else's.
-    /// </summary>
-    private static async Task<(IAccountGrain? Account, Users.SignedInUser? User, IResult? Error)> OwnedAccountAsync(
-        HttpContext context, IGrainFactory grains, string id, bool changesState)
+    /// <summary>The caller of a state-changing route and its (required) JSON object body, or the error to answer.</summary>
+    private static async Task<(Users.SignedInUser? User, JsonElement Body, IResult? Error)> CallerAndBodyAsync(HttpContext context)
     {
-        var (user, error) = await CallerAsync(context, changesState);
+        var (user, error) = await CallerAsync(context, changesState: true);
         if (error is not null)
         {
-            return (null, null, error);
+            return (null, default, error);
         }
 
-        if (!Guid.TryParse(id, out var accountId))
-        {
-            return (null, null, BadRequest("The account id must be a GUID."));
-        }
-
-        var account = grains.GetGrain<IAccountGrain>(accountId);
-        var view = await account.GetView();
-        return view is null || view.Owner != user!.Id ? (null, null, NotFound("account")) : (account, user, null);
+        var (body, bodyError) = await ReadObjectAsync(context.Request);
+        return (user, body, bodyError);
     }
 
     /// <summary>
@@ -348,10 +187,4 @@ public static class AccountsApi
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
             };
         });
-
-    private static IResult WithLocation(HttpContext context, string location, IResult result)
-    {
-        context.Response.Headers.Location = location;
-        return result;
-    }
 }

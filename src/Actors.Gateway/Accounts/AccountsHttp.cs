@@ -7,7 +7,7 @@ namespace Actors.Gateway.Accounts;
 
 /// <summary>
 /// The REST conventions of the accounts API in one place: JSON bodies read with limits, ProblemDetails errors, and
-/// the mapping of rejection codes to HTTP statuses.
+/// the HTTP form of an <see cref="AccountOutcome"/>.
 /// </summary>
 internal static class AccountsHttp
 {
@@ -19,8 +19,6 @@ internal static class AccountsHttp
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static IResult Ok(object value) => Results.Json(value, Json);
-
     public static IResult Problem(int status, string title, string? detail = null, string? code = null) =>
         Results.Problem(
             statusCode: status,
@@ -30,20 +28,33 @@ internal static class AccountsHttp
 
     public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad request", detail, "bad-request");
 
-    public static IResult NotFound(string what) => Problem(StatusCodes.Status404NotFound, "Not found", $"No such {what}.", "not-found");
-
     public static IResult Unauthorized() =>
         Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in: send the auth token as 'Authorization: Bearer <token>' or cookie 'auth'.", "unauthorized");
 
-    /// <summary>A refusal of the domain, as ProblemDetails carrying the stable rejection code.</summary>
-    public static IResult Rejected(Rejection rejection) => rejection.Code switch
+    /// <summary>
+    /// The HTTP door's answer to an <see cref="AccountOutcome"/>: ProblemDetails with the stable code, or the value with
+    /// its status, <c>Location</c> for something created, and <c>X-Event-Position</c> (as on <c>/api/*</c>) when the
+    /// command caused events.
+    /// </summary>
+    public static IResult ToHttp(HttpContext context, AccountOutcome outcome)
     {
-        // Not yours looks exactly like not there: an account id reveals nothing about accounts of others.
-        AccountRules.AccountNotFound or AccountRules.NotOwner => NotFound("account"),
-        AccountRules.InvalidAmount or AccountRules.InvalidCurrency or AccountRules.InvalidTransferId or AccountRules.SameAccount =>
-            Problem(StatusCodes.Status400BadRequest, "Bad request", rejection.Message, rejection.Code),
-        _ => Problem(StatusCodes.Status409Conflict, "Refused by a business rule", rejection.Message, rejection.Code),
-    };
+        if (outcome.Error is { } error)
+        {
+            return Problem(error.Status, error.Title, error.Detail, error.Code);
+        }
+
+        if (outcome.Location is { } location)
+        {
+            context.Response.Headers.Location = location;
+        }
+
+        if (outcome.Position > 0)
+        {
+            context.Response.Headers["X-Event-Position"] = outcome.Position.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Json(outcome.Value, Json, statusCode: outcome.Status);
+    }
 
     /// <summary>
     /// Reads the request body as a JSON object. An empty body gives an empty object when <paramref name="optional"/>;
@@ -91,64 +102,6 @@ internal static class AccountsHttp
         {
             return (default, BadRequest("The body is not well-formed JSON."));
         }
-    }
-
-    /// <summary>A required amount in minor units: a JSON integer between 1 and <see cref="AccountRules.MaxAmount"/>.</summary>
-    public static bool TryReadAmount(JsonElement body, out long amount, out IResult? error)
-    {
-        amount = 0;
-        error = null;
-        if (!body.TryGetProperty("amount", out var value))
-        {
-            error = BadRequest("'amount' is required: a whole number of minor units (cents).");
-        }
-        else if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out amount))
-        {
-            error = BadRequest("'amount' must be a whole number of minor units (cents), e.g. 1250 for 12.50.");
-        }
-        else if (!AccountRules.IsValidAmount(amount))
-        {
-            error = BadRequest($"'amount' must be between 1 and {AccountRules.MaxAmount.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
-        return error is null;
-    }
-
-    /// <summary>An optional string property; an error when present with another JSON type.</summary>
-    public static bool TryReadString(JsonElement body, string name, out string? value, out IResult? error)
-    {
-        value = null;
-        error = null;
-        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            error = BadRequest($"'{name}' must be a string.");
-            return false;
-        }
-
-        value = element.GetString();
-        return true;
-    }
-
-    public static bool TryReadAccountId(JsonElement body, string name, out Guid id, out IResult? error)
-    {
-        id = Guid.Empty;
-        if (!TryReadString(body, name, out var text, out error))
-        {
-            return false;
-        }
-
-        if (text is null || !Guid.TryParse(text, out id))
-        {
-            error = BadRequest($"'{name}' must be an account id (a GUID).");
-            return false;
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ internal static class Pushes
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary><c>{"event":"ok","id":id,"data":data,"position":position}</c>; position left out when 0.</summary>
-    public static byte[] Ok(string? rawId, object? data, long position = 0) => Write(json =>
+    /// <param name="options">How <paramref name="data"/> is serialized (default: web defaults; the accounts commands use the REST API's).</param>
+    public static byte[] Ok(string? rawId, object? data, long position = 0, JsonSerializerOptions? options = null) => Write(json =>
     {
         json.WriteString("event", "ok");
         WriteId(json, rawId);
@@ -25,7 +26,7 @@ internal static class Pushes
         }
         else
         {
-            JsonSerializer.Serialize(json, data, data.GetType(), Json);
+            JsonSerializer.Serialize(json, data, data.GetType(), options ?? Json);
         }
 
         if (position > 0)
@@ -34,13 +35,21 @@ internal static class Pushes
         }
     });
 
-    /// <summary><c>{"event":"error","id":id,"data":{"error":message}}</c>; id is null when the message had no usable id.</summary>
-    public static byte[] Error(string? rawId, string message) => Write(json =>
+    /// <summary>
+    /// <c>{"event":"error","id":id,"data":{"error":message,"code":code}}</c>; id is null when the message had no usable id;
+    /// code (the stable code of the accounts API, e.g. <c>not-found</c>, <c>insufficient-funds</c>) left out when null.
+    /// </summary>
+    public static byte[] Error(string? rawId, string message, string? code = null) => Write(json =>
     {
         json.WriteString("event", "error");
         WriteId(json, rawId);
         json.WriteStartObject("data");
         json.WriteString("error", message);
+        if (code is not null)
+        {
+            json.WriteString("code", code);
+        }
+
         json.WriteEndObject();
     });
 

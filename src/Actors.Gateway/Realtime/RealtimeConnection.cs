@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Actors.Accounts;
+using Actors.Gateway.Accounts;
 using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
@@ -274,6 +275,17 @@ internal sealed class RealtimeConnection
         "comment.post" => NewsAsync(id, data, NewsActions.PostComment, ("comment_id", "-1"), ("parent_id", "-1")),
         "comment.edit" => NewsAsync(id, data, NewsActions.PostComment, ("parent_id", "-1")),
         "comment.vote" => NewsAsync(id, data, NewsActions.VoteComment),
+        "account.open" => AccountAsync(id, data, AccountActions.Open),
+        "account.list" => AccountAsync(id, data, (g, u, _) => AccountActions.List(g, u)),
+        "account.summary" => AccountAsync(id, data, (g, u, _) => AccountActions.Summary(g, u)),
+        "account.get" => AccountAsync(id, data, (g, u, d) => AccountActions.Get(g, u, StringOf(d, "account"), AsOf(d))),
+        "account.deposit" => AccountAsync(id, data, (g, u, d) => AccountActions.Deposit(g, u, StringOf(d, "account"), d)),
+        "account.withdraw" => AccountAsync(id, data, (g, u, d) => AccountActions.Withdraw(g, u, StringOf(d, "account"), d)),
+        "account.close" => AccountAsync(id, data, (g, u, d) => AccountActions.Close(g, u, StringOf(d, "account"))),
+        "account.history" => AccountAsync(id, data, (g, u, d) => AccountActions.History(g, u, StringOf(d, "account"))),
+        "account.statement" => AccountAsync(id, data, (g, u, d) => AccountActions.Statement(g, u, StringOf(d, "account"))),
+        "transfer.create" => AccountAsync(id, data, (g, u, d) => AccountActions.StartTransfer(g, u, d)),
+        "transfer.get" => AccountAsync(id, data, (g, u, d) => AccountActions.GetTransfer(g, u, StringOf(d, "id"))),
         _ => Task.FromResult(Pushes.Error(id, "Unknown event.")),
     };
 
@@ -315,6 +327,37 @@ internal sealed class RealtimeConnection
         return outcome.Error is { } error ? Pushes.Error(id, error) : Pushes.Ok(id, outcome.Result, outcome.Position);
     }
 
+    /// <summary>
+    /// An account command or read through <see cref="AccountActions"/>, as the REST routes run it: the same checks, the
+    /// same owner-only rule (someone else's account is "No such account.", like a missing one), the same JSON.
+    /// </summary>
+    private async Task<byte[]> AccountAsync(
+        string id, JsonElement data, Func<IGrainFactory, SignedInUser, JsonElement, Task<AccountOutcome>> action)
+    {
+        var user = await UserAsync();
+        if (user is null)
+        {
+            return Pushes.Error(id, "Not authenticated.");
+        }
+
+        var outcome = await action(_services.GetRequiredService<IGrainFactory>(), user, data);
+        return outcome.Error is { } error
+            ? Pushes.Error(id, error.Detail, error.Code)
+            : Pushes.Ok(id, outcome.Value, outcome.Position, AccountsHttp.Json);
+    }
+
+    /// <summary><c>asOf</c> of <c>account.get</c>: a version (number or string) or an ISO-8601 instant.</summary>
+    private static string? AsOf(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("asOf", out var asOf)
+            ? asOf.ValueKind switch
+            {
+                JsonValueKind.String => asOf.GetString(),
+                JsonValueKind.Number => asOf.GetRawText(),
+                JsonValueKind.Null => null,
+                _ => "",
+            }
+            : null;
+
     private async Task<byte[]> SubscribeAsync(string id, JsonElement data)
     {
         if (Channel(data) is not { } channel)
@@ -341,6 +384,15 @@ internal sealed class RealtimeConnection
             }
 
             snapshot = new { balance = view.Balance, currency = view.Currency, status = view.Status, version = view.Version };
+        }
+
+        if (channel == Channels.Top)
+        {
+            // The snapshot is queued as a push before any diff that follows it; a repeat subscribe re-sends it (a client
+            // that lost track, e.g. after an overflow notice, re-subscribes).
+            _subscriptions.Add(channel);
+            var rev = await _services.GetRequiredService<TopListWatcher>().SubscribeAsync(_outbox);
+            return Pushes.Ok(id, new { channel, rev });
         }
 
         if (_subscriptions.Add(channel))

@@ -28,10 +28,11 @@ public sealed class RealtimeOptions
     public int TopCount { get; set; } = 30;
 
     /// <summary>
-    /// Least time between two <c>news.top</c> pushes: votes arriving meanwhile are folded into the next one. Each push
-    /// goes to every follower, so this caps the fan-out work under heavy voting (see the ws-fanout measurements).
+    /// Least time between two <c>news.top</c> pushes: votes arriving meanwhile are folded into the next one. The first
+    /// change after a quiet spell is pushed at once; under heavy voting this caps the pushes per second that every
+    /// follower receives, and adds at most this much to the delay of a push (see the ws-fanout measurements).
     /// </summary>
-    public TimeSpan TopMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan TopMinInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
     /// While anyone follows <c>news.top</c>, the list is also re-read this often: ranks age with time, so the order can

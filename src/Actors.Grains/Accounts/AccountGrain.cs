@@ -49,6 +49,8 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         return Fold(history.TakeWhile(e => e.RecordedAt <= instant));
     }
 
+    public Task<long> GetPosition() => Task.FromResult(Position);
+
     public Task<IReadOnlyList<RecordedEvent>> GetHistory() => Log.ReadStreamAsync(StreamId);
 
     private IEventLog Log => ServiceProvider.GetRequiredService<IEventLog>();
@@ -68,9 +70,11 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null)
     {
-        var (rejection, _) = await DecideAsync(state => Account.Decide(command, state), causationId, command.GetType().Name);
+        var (rejection, events) = await DecideAsync(state => Account.Decide(command, state), causationId, command.GetType().Name);
         // A refusal carries no view: the caller may not be the owner, and a refusal must never leak the balance.
-        return rejection is null ? new AccountReply(State.ToView(Version), null) : new AccountReply(null, rejection);
+        return rejection is null
+            ? new AccountReply(State.ToView(Version), null) { Position = events.Count > 0 ? events[^1].Position : 0 }
+            : new AccountReply(null, rejection);
     }
 
     private static string TransferCause(string transferId) => AccountIds.TransferStreamOf(transferId);

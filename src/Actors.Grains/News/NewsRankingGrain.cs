@@ -103,6 +103,16 @@ public sealed class NewsRankingGrain(
         return Task.FromResult(PageOf(_top, _topPages, start, count));
     }
 
+    public async Task<NewsPage> ApplyAndGetTop(IReadOnlyList<RecordedEvent> recent, int start, int count)
+    {
+        foreach (var recorded in recent)
+        {
+            await Apply(recorded);
+        }
+
+        return await GetTop(start, count);
+    }
+
     public Task<NewsPage> GetLatest(int start, int count) => Task.FromResult(PageOf(_latest, _latestPages, start, count));
 
     public Task<IReadOnlyList<NewsView>> GetMany(IReadOnlyList<long> ids)

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Actors.Tests.Realtime;
 
 /// <summary>The gateway with small realtime limits (so limits are reachable in tests), on its own co-hosted silo.</summary>
-public sealed class RealtimeGatewayFactory : WebApplicationFactory<Program>
+public class RealtimeGatewayFactory : WebApplicationFactory<Program>
 {
     public const int MaxMessageBytes = 4096;
     public const int MessagesPerSecond = 20;

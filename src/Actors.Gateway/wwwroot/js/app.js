@@ -152,14 +152,22 @@
     if (!channels.length || !window.WebSocket) return;
     var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     var next = 1;
+    function subscribe(c) { ws.send(JSON.stringify({ event: 'subscribe', data: { channel: c }, id: next++ })); }
     ws.onopen = function () {
       $('#live') && $('#live').classList.add('on');
-      channels.forEach(function (c) { ws.send(JSON.stringify({ event: 'subscribe', data: { channel: c }, id: next++ })); });
+      channels.forEach(subscribe);
     };
     ws.onmessage = function (m) {
       var msg; try { msg = JSON.parse(m.data); } catch (err) { return; }
       if (msg.event === 'overflow') { window.location.reload(); return; }
       if (!msg.channel) return;
+      // The front page is a snapshot and then diffs, each applied exactly once in rev order (never skipped by position:
+      // counts in it are absolute, so a diff carrying one's own vote cannot count it twice).
+      if (msg.channel === 'news.top') {
+        if (msg.position > (lastPosition[msg.channel] || 0)) lastPosition[msg.channel] = msg.position;
+        if (!onTop(msg)) subscribe('news.top');
+        return;
+      }
       if (msg.position && msg.position <= (lastPosition[msg.channel] || 0)) return;
       if (msg.position) lastPosition[msg.channel] = msg.position;
       if (seen[msg.position]) return;
@@ -172,7 +180,6 @@
   function onPush(msg) {
     var d = msg.data || {};
     switch (msg.event) {
-      case 'news.top-changed': renderTop(d.news || []); break;
       case 'news.upvoted': bump($('.upvotes', articleOf(d.news_id)), 1); flash(articleOf(d.news_id)); break;
       case 'news.downvoted': bump($('.downvotes', articleOf(d.news_id)), 1); flash(articleOf(d.news_id)); break;
       case 'news.submitted': if (msg.channel === 'news.latest' && !articleOf(d.news_id)) prependNews(d); break;
@@ -205,6 +212,25 @@
     p.append(ups, ' up and ', downs, ' down, posted by ', user, ' ', comments);
     article.append(up, ' ', h2, ' ', down, p);
     return article;
+  }
+  // ---- the front page: news.top-snapshot, then news.top-changed diffs {rev, base, set, removed} ----
+  var top = null;  // {rev, items: [{id, rank, title, url, up, down, comments, username, ...}] by rank}
+  function onTop(msg) {
+    var d = msg.data || {};
+    if (msg.event === 'news.top-snapshot') { top = { rev: d.rev, items: d.news || [] }; renderTop(top.items); return true; }
+    if (msg.event !== 'news.top-changed' || !top) return true;
+    if (d.rev <= top.rev) return true;          // older than what is shown (a re-sent snapshot overtook it)
+    if (d.base !== top.rev) { top = null; return false; }  // a gap: ask for a new snapshot, ignore diffs until it comes
+    top = { rev: d.rev, items: applyTopDiff(top.items, d) };
+    renderTop(top.items);
+    return true;
+  }
+  function applyTopDiff(items, d) {
+    var byId = {};
+    items.forEach(function (n) { byId[n.id] = n; });
+    (d.removed || []).forEach(function (id) { delete byId[id]; });
+    (d.set || []).forEach(function (u) { byId[u.id] = Object.assign({}, byId[u.id] || {}, u); });
+    return Object.keys(byId).map(function (k) { return byId[k]; }).sort(function (a, b) { return a.rank - b.rank; });
   }
   function renderTop(items) {
     var list = $('#newslist');
