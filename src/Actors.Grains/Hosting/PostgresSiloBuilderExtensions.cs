@@ -36,6 +36,10 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<ParkedEvents>();
         silo.Services.Configure<EventDeliveryOptions>(o => o.PublishAfterAppend = false);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
+        // Pending transfers are found in the log and woken (instead of a reminder write per transfer).
+        silo.Services.AddOptions<TransferRecoveryOptions>();
+        silo.Services.AddSingleton<TransferRecovery>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TransferRecovery>());
 
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
