@@ -34,9 +34,12 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
         _parked = parked;
         _loggerFactory = loggerFactory;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
-        // The cache reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time: a small
-        // cache keeps the redelivery after a crash small.
-        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 1024 }, name, loggerFactory);
+        // The cache is shared by every consumer of a queue and stops the queue reading when it is full, so its size is
+        // how far a fast consumer (the ranking) may run ahead of a slow one (the activity feed, which appends a karma
+        // credit per vote) before the slow one holds it back: at 1,024 a burst of votes stalled the top list for
+        // seconds. It reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time, so a
+        // crash redelivers at most that much more, which idempotent consumers absorb.
+        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 8192 }, name, loggerFactory);
     }
 
     /// <summary>For <c>AddPersistentStreams(name, LogQueueAdapterFactory.Create, ...)</c>.</summary>
