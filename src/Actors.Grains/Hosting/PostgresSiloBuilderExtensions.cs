@@ -33,6 +33,7 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<PostgresEventLog>();
         silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
         silo.Services.AddSingleton<DeliveryCheckpoints>();
+        silo.Services.AddSingleton<ISnapshotStore, PostgresSnapshotStore>();
         silo.Services.AddSingleton<ParkedEvents>();
         silo.Services.Configure<EventDeliveryOptions>(o => o.PublishAfterAppend = false);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
