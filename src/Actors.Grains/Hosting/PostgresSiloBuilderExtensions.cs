@@ -124,6 +124,16 @@ public static class PostgresSiloBuilderExtensions
     }
 
     /// <summary>
+    /// Stream provider "events" in an Orleans client of a PostgreSQL-mode cluster (the gateway in client mode), so the
+    /// client can subscribe to the log-fed streams like a co-hosted silo does; the silos deliver to it.
+    /// </summary>
+    public static IClientBuilder AddActorsPostgresStreams(this IClientBuilder client)
+    {
+        client.AddPersistentStreams(EventStreams.ProviderName, LogQueueAdapterFactory.CreateForClient, _ => { });
+        return client;
+    }
+
+    /// <summary>
     /// Applies deploy/sql before anything else in the silo starts (membership reads its queries at runtime
     /// initialization). Waits for PostgreSQL up to a minute, so a cluster and its database may start together.
     /// </summary>

@@ -18,15 +18,16 @@ namespace Actors.Postgres.Delivery;
 public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
 {
     private readonly string _name;
-    private readonly PostgresEventLog _log;
-    private readonly DeliveryCheckpoints _checkpoints;
-    private readonly ParkedEvents _parked;
+    // Null in an Orleans client: it only subscribes (delivery runs in the silos' pulling agents), never reads queues.
+    private readonly PostgresEventLog? _log;
+    private readonly DeliveryCheckpoints? _checkpoints;
+    private readonly ParkedEvents? _parked;
     private readonly ILoggerFactory _loggerFactory;
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, LogQueueReceiver> _receivers = new();
 
-    public LogQueueAdapterFactory(string name, PostgresEventLog log, DeliveryCheckpoints checkpoints, ParkedEvents parked, ILoggerFactory loggerFactory)
+    public LogQueueAdapterFactory(string name, PostgresEventLog? log, DeliveryCheckpoints? checkpoints, ParkedEvents? parked, ILoggerFactory loggerFactory)
     {
         _name = name;
         _log = log;
@@ -47,6 +48,13 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
         new(name, services.GetRequiredService<PostgresEventLog>(), services.GetRequiredService<DeliveryCheckpoints>(),
             services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>());
 
+    /// <summary>
+    /// For an Orleans client (the gateway in client mode): the same provider, so the client can subscribe to the log-fed
+    /// streams (e.g. WebSocket pushes); the silos' pulling agents deliver to it. Needs no database access of its own.
+    /// </summary>
+    public static LogQueueAdapterFactory CreateForClient(IServiceProvider services, string name) =>
+        new(name, null, null, null, services.GetRequiredService<ILoggerFactory>());
+
     public string Name => _name;
 
     public bool IsRewindable => false;
@@ -63,15 +71,19 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked,
+        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked ?? throw ClientOnly(),
             _loggerFactory.CreateLogger<ParkingFailureHandler>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
-        var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log, _checkpoints, _parked, _loggerFactory.CreateLogger<LogQueueReceiver>());
+        var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log ?? throw ClientOnly(), _checkpoints ?? throw ClientOnly(),
+            _parked ?? throw ClientOnly(), _loggerFactory.CreateLogger<LogQueueReceiver>());
         _receivers[queueId] = receiver;
         return receiver;
     }
+
+    private InvalidOperationException ClientOnly() =>
+        new($"Stream provider '{_name}' was created for an Orleans client, which subscribes only; silos read the log.");
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>
         throw new NotSupportedException(
