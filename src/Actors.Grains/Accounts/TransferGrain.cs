@@ -40,7 +40,7 @@ public sealed class TransferGrain(
     {
         await base.OnActivateAsync(cancellationToken);
         Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
-        // A reminder must outlive the process only if the log does: the in-memory log and reminders die together.
+        // Off by default: the durable mode's TransferRecovery finds pending transfers in the log (no write per transfer).
         _remind = options.Value.ResumeWithReminders;
         if (IsPending)
         {
