@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Durable throughput of the PostgreSQL mode against pgbench (TPC-B-like, scale 10, 8 clients, synchronous_commit on)
-# on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency]
+# on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency] [phases]
+# (phases: comma-separated subset of appends,commands,delay,votes,transfers; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"; concurrency="${2:-64}"
+seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,transfers}"
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=$(mktemp -d /tmp/actors-bench-XXXXXX); port=$((20000 + RANDOM % 20000))
 as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi
@@ -20,4 +21,4 @@ echo "== pgbench TPC-B-like, scale 10, 8 clients, ${seconds}s, synchronous_commi
 echo "== Actors PostgreSQL mode (one co-hosted silo), ${seconds}s per phase, $concurrency concurrent"
 dotnet build bench/Actors.Bench -c Release -v q -nologo >/dev/null
 ConnectionStrings__Postgres="Host=127.0.0.1;Port=$port;Username=postgres;Database=actors;Maximum Pool Size=100" \
-  dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll "$seconds" "$concurrency"
+  dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll "$seconds" "$concurrency" "$phases"

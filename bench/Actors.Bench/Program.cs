@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 // Run by bench/postgres-bench.sh next to pgbench on the same server. Arguments: seconds per phase, concurrency.
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
+// Optional third argument: the phases to run (comma-separated: appends, commands, delay, votes, transfers); default all.
+var phases = args.Length > 2 ? args[2].Split(',') : ["appends", "commands", "delay", "votes", "transfers"];
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -26,13 +28,31 @@ using var host = builder.Build();
 await host.StartAsync();
 
 var bench = new DurabilityBench(host.Services, TimeSpan.FromSeconds(seconds), concurrency);
-await bench.EventLogAppendsAsync();
-await bench.GrainCommandsAsync();
-await bench.AppendToConsumerDelayAsync();
+if (phases.Contains("appends"))
+{
+    await bench.EventLogAppendsAsync();
+}
+
+if (phases.Contains("commands"))
+{
+    await bench.GrainCommandsAsync();
+}
+
+if (phases.Contains("delay"))
+{
+    await bench.AppendToConsumerDelayAsync();
+}
 
 var system = new SystemBench(host.Services, TimeSpan.FromSeconds(seconds), concurrency);
-await system.UpVotesAsync();
-await system.TransfersAsync();
+if (phases.Contains("votes"))
+{
+    await system.UpVotesAsync();
+}
+
+if (phases.Contains("transfers"))
+{
+    await system.TransfersAsync();
+}
 
 await host.StopAsync();
 return 0;

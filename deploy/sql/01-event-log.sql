@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS actors_events
 -- Stream delivery reads one partition by position.
 CREATE INDEX IF NOT EXISTS actors_events_partition_position ON actors_events (partition, position);
 
+-- Transfer recovery (TransferRecovery) follows the transfer events by position to find pending transfers; a partial
+-- index keeps that read small without costing the other categories' appends anything.
+CREATE INDEX IF NOT EXISTS actors_events_transfers ON actors_events (position) WHERE category = 'transfers';
+
 -- The head of the log: the last position handed out. Its row lock is the append critical section.
 CREATE TABLE IF NOT EXISTS actors_log_head
 (

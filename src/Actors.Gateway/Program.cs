@@ -17,6 +17,7 @@ builder.Services.AddDeliveryAdmin(builder.Configuration);
 var app = builder.Build();
 
 app.UseCorrelationIds();
+app.UseUnavailableStorageAnswers();
 app.MapOpenApi();
 app.MapAccountsApi();
 app.MapUsersApi();

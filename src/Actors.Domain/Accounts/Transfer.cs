@@ -72,6 +72,14 @@ public sealed record RecordCredit(Rejection? Refusal, DateTimeOffset At) : Trans
 
 public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
 
+/// <summary>
+/// Both legs answered in one go (the fast path: nothing is recorded between the account steps, which are idempotent
+/// by transfer id, so a crash repeats them harmlessly): the source was debited in <paramref name="Currency"/>, and the
+/// target either took the money and the source has already settled it (<paramref name="CreditRefusal"/> null), or
+/// refused it (then the debit must be refunded, which only happens once the refusal is recorded).
+/// </summary>
+public sealed record RecordLegs(string Currency, Rejection? CreditRefusal, DateTimeOffset At) : TransferCommand(At);
+
 public sealed record RecordRefunded(DateTimeOffset At) : TransferCommand(At);
 
 /// <summary>
@@ -104,6 +112,7 @@ public static class Transfer
             : new TransferCompleted(state.Id, c.At),
         RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
+        RecordLegs c => Legs(c, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),
     };
 
@@ -121,6 +130,39 @@ public static class Transfer
         TransferFailed e => state with { Step = TransferStep.Failed, Reason = e.Reason },
         _ => state,
     };
+
+    /// <summary>
+    /// The facts the answers establish, from wherever the transfer stands (a transfer recorded by an older version may
+    /// already be past the debit): the same events the step-by-step path records, in one append.
+    /// </summary>
+    private static Decision<ITransferEvent> Legs(RecordLegs c, TransferState state)
+    {
+        if (state.Step is not (TransferStep.Requested or TransferStep.Debited or TransferStep.Credited)
+            || (state.Step == TransferStep.Credited && c.CreditRefusal is not null))
+        {
+            return Decision<ITransferEvent>.AlreadyDone;
+        }
+
+        var events = new List<ITransferEvent>(3);
+        if (state.Step == TransferStep.Requested)
+        {
+            events.Add(new TransferSourceDebited(state.Id, c.Currency, c.At));
+        }
+
+        if (state.Step != TransferStep.Credited)
+        {
+            events.Add(c.CreditRefusal is { } refusal
+                ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
+                : new TransferTargetCredited(state.Id, c.At));
+        }
+
+        if (c.CreditRefusal is null)
+        {
+            events.Add(new TransferCompleted(state.Id, c.At));
+        }
+
+        return events.Count == 0 ? Decision<ITransferEvent>.AlreadyDone : Decision<ITransferEvent>.Accept(events);
+    }
 
     private static Decision<ITransferEvent> Request(RequestTransfer c, TransferState state)
     {

@@ -23,6 +23,8 @@ public static class ClusterHostingExtensions
             builder.UseOrleansClient(client =>
             {
                 client.UseActorsPostgresClustering(connectionString, options);
+                // The silos' log-fed streams, subscribable from here (WebSocket pushes).
+                client.AddActorsPostgresStreams();
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
                 // The dashboard's data comes from the silos (they add it too); the gateway serves its pages.
                 client.AddActivityPropagation();

@@ -33,6 +33,10 @@ public static class LamerResults
     public static IResult Error(string message) =>
         Results.Json(new JsonObject { ["status"] = "err", ["error"] = message }, Json);
 
+    /// <summary>The error envelope with another HTTP status (e.g. 503 while the database is unreachable).</summary>
+    public static IResult Error(string message, int statusCode) =>
+        Results.Json(new JsonObject { ["status"] = "err", ["error"] = message }, Json, statusCode: statusCode);
+
     /// <summary>The rejection's sentence in the error envelope.</summary>
     public static IResult Error(Rejection rejection) => Error(rejection.Message);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Actors.Gateway.Hosting;
 using Actors.Gateway.Lamernews;
 using Actors.Gateway.Users;
 using Actors.News;
@@ -124,14 +125,17 @@ public static class NewsApi
         return (user, parameters, null);
     }
 
-    /// <summary>The API answers in its envelope even when something below it fails: never an exception page.</summary>
+    /// <summary>
+    /// The API answers in its envelope even when something below it fails: never an exception page. An unreachable
+    /// database goes on to the gateway's 503 answer (same envelope, with Retry-After).
+    /// </summary>
     private static async ValueTask<object?> NeverAnErrorPage(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
             return await next(context);
         }
-        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested && !UnavailableStorageExtensions.IsStorageUnavailable(e))
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.News.Api")
                 .LogError(e, "News API call {Path} failed", context.HttpContext.Request.Path);

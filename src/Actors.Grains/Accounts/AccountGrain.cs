@@ -13,6 +13,12 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     protected override AccountState Initial => Account.Initial;
 
+    /// <summary>Accounts live long and move often: activation starts from a snapshot taken every 100 events.</summary>
+    protected override int SnapshotEvery => 100;
+
+    /// <summary>Bump when <see cref="AccountState"/> changes: older snapshots are then ignored (the stream is folded instead).</summary>
+    protected override string SnapshotShape => "accounts.state/1";
+
     protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event);
 
     public Task<AccountReply> Open(long owner, string currency) => Handle(new OpenAccount(Id, owner, currency, time.GetUtcNow()));

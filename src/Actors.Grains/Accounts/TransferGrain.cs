@@ -11,8 +11,10 @@ namespace Actors.Accounts;
 /// Exactly-once money movement rests on two facts: every account step is idempotent by transfer id, and this grain
 /// handles one call at a time, so concurrent retries of one id queue up and find the transfer already done.
 /// A pending transfer is never forgotten: an activation that finds it pending resumes it at once and keeps a grain
-/// timer until it is terminal; with a durable log, a reminder is also registered before the first step and removed
-/// when the transfer is terminal, so a transfer interrupted by a crash is woken up without any client retrying.
+/// timer until it is terminal. A transfer interrupted by a crash is woken up without any client retrying: with the
+/// durable log by <c>TransferRecovery</c>, which finds pending transfers in the log itself (so the hot path writes
+/// nothing but the log); optionally (<see cref="TransferOptions.ResumeWithReminders"/>) by a reminder registered
+/// before the first step and removed when the transfer is terminal.
 /// </summary>
 public sealed class TransferGrain(
     [FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<TransferOptions> options, ILogger<TransferGrain> logger)
@@ -38,8 +40,8 @@ public sealed class TransferGrain(
     {
         await base.OnActivateAsync(cancellationToken);
         Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
-        // A reminder must outlive the process only if the log does: the in-memory log and reminders die together.
-        _remind = options.Value.ResumeWithReminders ?? ServiceProvider.GetRequiredService<IEventLog>() is not InMemoryEventLog;
+        // Off by default: the durable mode's TransferRecovery finds pending transfers in the log (no write per transfer).
+        _remind = options.Value.ResumeWithReminders;
         if (IsPending)
         {
             // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away. The
@@ -145,6 +147,12 @@ public sealed class TransferGrain(
         }
     }
 
+    /// <summary>
+    /// Performs <paramref name="action"/> and records what it established. Debit, credit and settlement run back to
+    /// back and are recorded in one append (<see cref="RecordLegs"/>): every account step is idempotent by transfer
+    /// id, so a crash before that append only makes the resumed transfer repeat them, harmlessly. A refusal is
+    /// recorded before anything acts on it (a refund is never made for a credit that might still be accepted).
+    /// </summary>
     private async Task StepAsync(TransferAction action)
     {
         var s = State;
@@ -155,11 +163,12 @@ public sealed class TransferGrain(
         {
             case TransferAction.DebitSource:
                 var debit = await from.DebitForTransfer(s.Id, s.To, s.Amount, s.RequestedBy);
-                answer = new RecordDebit(debit.View?.Currency ?? "", debit.Rejection, time.GetUtcNow());
+                answer = debit.Rejection is null
+                    ? await CreditAndSettleAsync(from, to, debit.View!.Currency)
+                    : new RecordDebit("", debit.Rejection, time.GetUtcNow());
                 break;
             case TransferAction.CreditTarget:
-                var credit = await to.CreditForTransfer(s.Id, s.From, s.Amount, s.Currency!);
-                answer = new RecordCredit(credit.Rejection, time.GetUtcNow());
+                answer = await CreditAndSettleAsync(from, to, s.Currency!);
                 break;
             case TransferAction.SettleSource:
                 Expect(await from.SettleTransfer(s.Id));
@@ -181,6 +190,19 @@ public sealed class TransferGrain(
         }
     }
 
+    /// <summary>The source has been debited: credit the target and, when it accepts, settle the source.</summary>
+    private async Task<RecordLegs> CreditAndSettleAsync(IAccountGrain from, IAccountGrain to, string currency)
+    {
+        var s = State;
+        var credit = await to.CreditForTransfer(s.Id, s.From, s.Amount, currency);
+        if (credit.Rejection is null)
+        {
+            Expect(await from.SettleTransfer(s.Id));
+        }
+
+        return new RecordLegs(currency, credit.Rejection, time.GetUtcNow());
+    }
+
     /// <summary>Settling and refunding a debited transfer cannot be refused; if it is, something is badly wrong: stay pending, loudly.</summary>
     private void Expect(AccountReply reply)
     {
@@ -200,8 +222,9 @@ public sealed class TransferGrain(
 public sealed class TransferOptions
 {
     /// <summary>
-    /// Whether a pending transfer holds a reminder (one reminder write per transfer, and one removal). Null (the
-    /// default): only when the event log is durable, because only then can a transfer outlive the process.
+    /// Whether a pending transfer also holds a reminder (one reminder write per transfer, and one removal, each its
+    /// own database transaction). Off by default: with the durable log, <c>TransferRecovery</c> wakes pending
+    /// transfers from the log; with the in-memory log, a transfer cannot outlive the process anyway.
     /// </summary>
-    public bool? ResumeWithReminders { get; set; }
+    public bool ResumeWithReminders { get; set; }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -15,6 +17,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     where TEvent : class
 {
     private IEventLog _log = null!;
+    private ISnapshotStore? _snapshots;
     private EventDeliveryOptions _delivery = null!;
 
     /// <summary>The current state: the fold of every event of the stream.</summary>
@@ -39,21 +42,110 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
     protected abstract TState Evolve(TState state, TEvent @event);
 
+    /// <summary>
+    /// Every how many events a snapshot of the state is stored (0, the default: never). Worth it for streams that grow
+    /// long; the state must then round-trip through System.Text.Json (records with public constructors do).
+    /// </summary>
+    protected virtual int SnapshotEvery => 0;
+
+    /// <summary>
+    /// The name of the state's layout in snapshots. Change it whenever <typeparamref name="TState"/> changes in a way an
+    /// older snapshot would be read wrongly (a field added, removed or changing meaning): older snapshots are then
+    /// ignored and the stream is folded from its first event.
+    /// </summary>
+    protected virtual string SnapshotShape => typeof(TState).FullName ?? typeof(TState).Name;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _log = ServiceProvider.GetRequiredService<IEventLog>();
         _delivery = ServiceProvider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value;
-        State = Initial;
-        Version = 0;
-        foreach (var e in await _log.ReadStreamAsync(StreamId, 0, cancellationToken))
+        _snapshots = SnapshotEvery > 0 ? ServiceProvider.GetService<ISnapshotStore>() : null;
+        if (_snapshots is null || !await TryLoadFromSnapshotAsync(_snapshots, cancellationToken))
         {
-            State = Evolve(State, (TEvent)e.Data);
-            Version = e.Version;
-            Position = e.Position;
+            State = Initial;
+            Version = 0;
+            Fold(await _log.ReadStreamAsync(StreamId, 0, cancellationToken), 0);
         }
 
         await base.OnActivateAsync(cancellationToken);
     }
+
+    private void Fold(IReadOnlyList<RecordedEvent> events, int from)
+    {
+        for (var i = from; i < events.Count; i++)
+        {
+            var e = events[i];
+            State = Evolve(State, (TEvent)e.Data);
+            Version = e.Version;
+            Position = e.Position;
+        }
+    }
+
+    /// <summary>
+    /// Starts from the stored snapshot and folds the events after it. Any doubt (no snapshot, another shape, a payload
+    /// that does not read, a snapshot the log does not back: its version missing from the stream) means false, and the
+    /// caller folds the whole stream: a snapshot is never the truth.
+    /// </summary>
+    private async Task<bool> TryLoadFromSnapshotAsync(ISnapshotStore store, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.ReadAsync(StreamId, cancellationToken);
+        if (snapshot is null || snapshot.Shape != SnapshotShape || snapshot.Version <= 0)
+        {
+            return false;
+        }
+
+        TState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TState>(snapshot.Payload, SnapshotJson);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            Logger?.LogWarning("Snapshot of {StreamId} at version {Version} does not read ({Error}); folding the whole stream", StreamId, snapshot.Version, e.Message);
+            return false;
+        }
+
+        // The snapshot's own last event first: it must exist, or the snapshot belongs to some other history.
+        var events = await _log.ReadStreamAsync(StreamId, snapshot.Version - 1, cancellationToken);
+        if (state is null || events.Count == 0 || events[0].Version != snapshot.Version)
+        {
+            Logger?.LogWarning("Snapshot of {StreamId} at version {Version} is not backed by the log; folding the whole stream", StreamId, snapshot.Version);
+            return false;
+        }
+
+        State = state;
+        Version = snapshot.Version;
+        Position = events[0].Position;
+        Fold(events, 1);
+        return true;
+    }
+
+    private ILogger? Logger => ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(GetType());
+
+    /// <summary>After an append that crossed a multiple of <see cref="SnapshotEvery"/>: store the state, off the grain's turn.</summary>
+    private void SnapshotIfDue(long before)
+    {
+        if (_snapshots is not { } store || Version / SnapshotEvery == before / SnapshotEvery)
+        {
+            return;
+        }
+
+        // State is immutable (records over immutable collections), so it can be serialized after this turn moves on.
+        var (state, version, shape, stream, logger) = (State, Version, SnapshotShape, StreamId, Logger);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await store.WriteAsync(stream, new StoredSnapshot(version, shape, JsonSerializer.SerializeToUtf8Bytes(state, SnapshotJson)));
+            }
+            catch (Exception e)
+            {
+                logger?.LogWarning(e, "Snapshot of {StreamId} at version {Version} not stored (activation folds more events until the next one)", stream, version);
+            }
+        });
+    }
+
+    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.General);
 
     /// <summary>
     /// Runs <paramref name="decide"/> on the current state and, when it accepts, appends and applies its events.
@@ -102,6 +194,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         }
 
         ActorsMetrics.RecordAppended(recorded, started);
+        var before = Version;
         foreach (var e in recorded)
         {
             State = Evolve(State, (TEvent)e.Data);
@@ -109,6 +202,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         Version = recorded[^1].Version;
         Position = recorded[^1].Position;
+        SnapshotIfDue(before);
 
         if (_delivery.PublishAfterAppend)
         {

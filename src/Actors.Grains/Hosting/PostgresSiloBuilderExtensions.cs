@@ -33,9 +33,14 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<PostgresEventLog>();
         silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
         silo.Services.AddSingleton<DeliveryCheckpoints>();
+        silo.Services.AddSingleton<ISnapshotStore, PostgresSnapshotStore>();
         silo.Services.AddSingleton<ParkedEvents>();
         silo.Services.Configure<EventDeliveryOptions>(o => o.PublishAfterAppend = false);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
+        // Pending transfers are found in the log and woken (instead of a reminder write per transfer).
+        silo.Services.AddOptions<TransferRecoveryOptions>();
+        silo.Services.AddSingleton<TransferRecovery>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TransferRecovery>());
 
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
@@ -115,6 +120,16 @@ public static class PostgresSiloBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        return client;
+    }
+
+    /// <summary>
+    /// Stream provider "events" in an Orleans client of a PostgreSQL-mode cluster (the gateway in client mode), so the
+    /// client can subscribe to the log-fed streams like a co-hosted silo does; the silos deliver to it.
+    /// </summary>
+    public static IClientBuilder AddActorsPostgresStreams(this IClientBuilder client)
+    {
+        client.AddPersistentStreams(EventStreams.ProviderName, LogQueueAdapterFactory.CreateForClient, _ => { });
         return client;
     }
 

@@ -11,7 +11,7 @@ namespace Actors.News;
 /// In the in-memory mode the grain is kept alive, and its first activation is caused by the first event that concerns
 /// the user (or by a read, when there is nothing yet), so it has seen every event and needs no rebuild. Scanning the
 /// whole log per activated user was the first thing the vote benchmark found: it held the log while every vote waited
-/// to append. In durable modes, where activations come and go, it rebuilds from the log on activation.
+/// to append. In durable modes, where activations come and go, it rebuilds from the log on its first read.
 /// </para>
 /// </summary>
 [KeepAlive]
@@ -24,21 +24,82 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
     private readonly List<(long At, long Id)> _saved = [];
     private readonly Dictionary<long, VoteDirection> _votes = [];
     private readonly List<(long At, CommentRef Comment)> _comments = [];
+    private readonly List<RecordedEvent> _early = [];
+    private bool _rebuilt;
 
     private long UserId => this.GetPrimaryKeyLong();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (delivery.Value.PublishAfterAppend)
+        _rebuilt = delivery.Value.PublishAfterAppend;
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task Apply(RecordedEvent recorded)
+    {
+        if (_rebuilt)
         {
-            await base.OnActivateAsync(cancellationToken);
+            ApplyRecorded(recorded);
+        }
+        else if (recorded.Data is INewsEvent e && Concerns(e))
+        {
+            // Not rebuilt yet: keep it for the rebuild (which may or may not have it, depending on when it runs).
+            _early.Add(recorded);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<NewsIdPage> GetPosted(int start, int count)
+    {
+        await EnsureRebuiltAsync();
+        return new NewsIdPage(NewestFirst(_posted, start, count).Select(p => p.Id).ToArray(), _posted.Count);
+    }
+
+    public async Task<NewsIdPage> GetSaved(int start, int count)
+    {
+        await EnsureRebuiltAsync();
+        return new NewsIdPage(NewestFirst(_saved, start, count).Select(p => p.Id).ToArray(), _saved.Count);
+    }
+
+    public async Task<CommentRefPage> GetComments(int start, int count)
+    {
+        await EnsureRebuiltAsync();
+        return new CommentRefPage(NewestFirst(_comments, start, count).Select(c => c.Comment).ToArray(), _comments.Count);
+    }
+
+    public async Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds)
+    {
+        await EnsureRebuiltAsync();
+        var votes = new Dictionary<long, VoteDirection>();
+        foreach (var id in newsIds)
+        {
+            if (_votes.TryGetValue(id, out var direction))
+            {
+                votes[id] = direction;
+            }
+        }
+
+        return votes;
+    }
+
+    /// <summary>
+    /// Durable modes: the first read folds the news events of the log (then the events delivered meanwhile; both are
+    /// idempotent by stream and version). Done on the first read, not on activation: activations caused by the vote
+    /// feed (every new voter) must not each scan the log inside the delivery path, which held up every other consumer
+    /// of the partition (the ranking among them) and loaded the database the appends need.
+    /// </summary>
+    private async Task EnsureRebuiltAsync()
+    {
+        if (_rebuilt)
+        {
             return;
         }
 
         long position = 0;
         while (true)
         {
-            var page = await log.ReadAllAsync(position, 4096, NewsStreams.Category, cancellationToken);
+            var page = await log.ReadAllAsync(position, 4096, NewsStreams.Category);
             if (page.Count == 0)
             {
                 break;
@@ -52,36 +113,13 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
             position = page[^1].Position;
         }
 
-        await base.OnActivateAsync(cancellationToken);
-    }
-
-    public Task Apply(RecordedEvent recorded)
-    {
-        ApplyRecorded(recorded);
-        return Task.CompletedTask;
-    }
-
-    public Task<NewsIdPage> GetPosted(int start, int count) =>
-        Task.FromResult(new NewsIdPage(NewestFirst(_posted, start, count).Select(p => p.Id).ToArray(), _posted.Count));
-
-    public Task<NewsIdPage> GetSaved(int start, int count) =>
-        Task.FromResult(new NewsIdPage(NewestFirst(_saved, start, count).Select(p => p.Id).ToArray(), _saved.Count));
-
-    public Task<CommentRefPage> GetComments(int start, int count) =>
-        Task.FromResult(new CommentRefPage(NewestFirst(_comments, start, count).Select(c => c.Comment).ToArray(), _comments.Count));
-
-    public Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds)
-    {
-        var votes = new Dictionary<long, VoteDirection>();
-        foreach (var id in newsIds)
+        foreach (var recorded in _early)
         {
-            if (_votes.TryGetValue(id, out var direction))
-            {
-                votes[id] = direction;
-            }
+            ApplyRecorded(recorded);
         }
 
-        return Task.FromResult<IReadOnlyDictionary<long, VoteDirection>>(votes);
+        _early.Clear();
+        _rebuilt = true;
     }
 
     private void ApplyRecorded(RecordedEvent recorded)

@@ -119,6 +119,45 @@ public class RecordCreditTests : TransferSpec
         Then(Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountRules.AccountClosed, Now)), new RecordCredit(null, Now));
 }
 
+public class RecordLegsTests : TransferSpec
+{
+    [Fact]
+    public void Debit_credit_and_settlement_answered_together_record_the_same_facts_in_one_append()
+    {
+        Then(Fold(Requested), new RecordLegs("EUR", null, Now),
+            new TransferSourceDebited("t1", "EUR", Now), new TransferTargetCredited("t1", Now), new TransferCompleted("t1", Now));
+        Assert.Equal("completed", Fold(Requested, new TransferSourceDebited("t1", "EUR", Now), new TransferTargetCredited("t1", Now),
+            new TransferCompleted("t1", Now)).ToView(4)!.Status);
+    }
+
+    [Fact]
+    public void A_refused_credit_is_recorded_with_the_debit_and_leads_to_the_refund()
+    {
+        var refusal = new Rejection(AccountRules.AccountClosed, "closed");
+        Then(Fold(Requested), new RecordLegs("EUR", refusal, Now),
+            new TransferSourceDebited("t1", "EUR", Now), new TransferTargetRefused("t1", AccountRules.AccountClosed, Now));
+        Assert.Equal(TransferAction.RefundSource,
+            Transfer.NextAction(Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountRules.AccountClosed, Now))));
+    }
+
+    [Fact]
+    public void A_transfer_recorded_step_by_step_before_only_gets_the_facts_it_lacks()
+    {
+        Then(Fold(Requested, SourceDebited), new RecordLegs("EUR", null, Now), new TransferTargetCredited("t1", Now), new TransferCompleted("t1", Now));
+        Then(Fold(Requested, SourceDebited, new TransferTargetCredited("t1", T0)), new RecordLegs("EUR", null, Now), new TransferCompleted("t1", Now));
+    }
+
+    [Fact]
+    public void Repeated_or_late_answers_are_no_ops()
+    {
+        var done = Fold(Requested, SourceDebited, new TransferTargetCredited("t1", T0), new TransferCompleted("t1", T0));
+        Then(done, new RecordLegs("EUR", null, Now));
+        Then(Fold(Requested, SourceDebited, new TransferTargetRefused("t1", AccountNotFound, T0)), new RecordLegs("EUR", null, Now));
+        Then(Fold(Requested, SourceDebited, new TransferTargetCredited("t1", T0)), new RecordLegs("EUR", new Rejection(AccountNotFound, "gone"), Now));
+        Then(Fold(), new RecordLegs("EUR", null, Now));
+    }
+}
+
 public class FinishTransferTests : TransferSpec
 {
     [Fact]

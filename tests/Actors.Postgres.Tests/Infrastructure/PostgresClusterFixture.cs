@@ -31,6 +31,12 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
             silo.AddActors();
             // A consumer that keeps failing is parked after 2 s here instead of 20 s.
             silo.Services.PostConfigure<StreamPullingAgentOptions>(Actors.EventSourcing.EventStreams.ProviderName, o => o.MaxEventDeliveryTime = TimeSpan.FromSeconds(2));
+            // Pending transfers are woken after half a second here instead of 5 s.
+            silo.Services.Configure<Actors.Postgres.TransferRecoveryOptions>(o =>
+            {
+                o.Grace = TimeSpan.FromMilliseconds(500);
+                o.ScanPeriod = TimeSpan.FromMilliseconds(500);
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -18,15 +18,16 @@ namespace Actors.Postgres.Delivery;
 public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
 {
     private readonly string _name;
-    private readonly PostgresEventLog _log;
-    private readonly DeliveryCheckpoints _checkpoints;
-    private readonly ParkedEvents _parked;
+    // Null in an Orleans client: it only subscribes (delivery runs in the silos' pulling agents), never reads queues.
+    private readonly PostgresEventLog? _log;
+    private readonly DeliveryCheckpoints? _checkpoints;
+    private readonly ParkedEvents? _parked;
     private readonly ILoggerFactory _loggerFactory;
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, LogQueueReceiver> _receivers = new();
 
-    public LogQueueAdapterFactory(string name, PostgresEventLog log, DeliveryCheckpoints checkpoints, ParkedEvents parked, ILoggerFactory loggerFactory)
+    public LogQueueAdapterFactory(string name, PostgresEventLog? log, DeliveryCheckpoints? checkpoints, ParkedEvents? parked, ILoggerFactory loggerFactory)
     {
         _name = name;
         _log = log;
@@ -34,15 +35,25 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
         _parked = parked;
         _loggerFactory = loggerFactory;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
-        // The cache reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time: a small
-        // cache keeps the redelivery after a crash small.
-        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 1024 }, name, loggerFactory);
+        // The cache is shared by every consumer of a queue and stops the queue reading when it is full, so its size is
+        // how far a fast consumer (the ranking) may run ahead of a slow one (the activity feed, which appends a karma
+        // credit per vote) before the slow one holds it back: at 1,024 a burst of votes stalled the top list for
+        // seconds. It reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time, so a
+        // crash redelivers at most that much more, which idempotent consumers absorb.
+        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 8192 }, name, loggerFactory);
     }
 
     /// <summary>For <c>AddPersistentStreams(name, LogQueueAdapterFactory.Create, ...)</c>.</summary>
     public static LogQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<PostgresEventLog>(), services.GetRequiredService<DeliveryCheckpoints>(),
             services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>());
+
+    /// <summary>
+    /// For an Orleans client (the gateway in client mode): the same provider, so the client can subscribe to the log-fed
+    /// streams (e.g. WebSocket pushes); the silos' pulling agents deliver to it. Needs no database access of its own.
+    /// </summary>
+    public static LogQueueAdapterFactory CreateForClient(IServiceProvider services, string name) =>
+        new(name, null, null, null, services.GetRequiredService<ILoggerFactory>());
 
     public string Name => _name;
 
@@ -60,15 +71,19 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked,
+        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked ?? throw ClientOnly(),
             _loggerFactory.CreateLogger<ParkingFailureHandler>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
-        var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log, _checkpoints, _parked, _loggerFactory.CreateLogger<LogQueueReceiver>());
+        var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log ?? throw ClientOnly(), _checkpoints ?? throw ClientOnly(),
+            _parked ?? throw ClientOnly(), _loggerFactory.CreateLogger<LogQueueReceiver>());
         _receivers[queueId] = receiver;
         return receiver;
     }
+
+    private InvalidOperationException ClientOnly() =>
+        new($"Stream provider '{_name}' was created for an Orleans client, which subscribes only; silos read the log.");
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>
         throw new NotSupportedException(
