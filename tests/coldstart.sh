@@ -30,7 +30,7 @@ for i in $(seq 1 "$runs"); do
   port="$(free_port)"
   start="$(now_ms)"
   Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" \
-    dotnet "$out/app/Actors.Gateway.dll" --urls "http://127.0.0.1:$port" >"$out/run$i.log" 2>&1 &
+    dotnet "$out/app/Actors.Gateway.dll" --contentRoot "$out/app" --urls "http://127.0.0.1:$port" >"$out/run$i.log" 2>&1 &
   pid=$!
   live=""; ready=""
   deadline=$(( start + 60000 ))

@@ -13,7 +13,9 @@ namespace Actors.EventSourcing;
 /// event object itself: no queue grain call and no serialization round trip, which Orleans' memory stream provider
 /// pays per event (the largest cost of an up-vote before this provider). Per stream, order is the publish order
 /// (a grain publishes inside its turn, one queue per stream); delivery is at least once, like every other mode.
-/// Like the in-memory log, the queues live and die with the process.
+/// Like the in-memory log, the queues live and die with the process. This is only correct in a one-silo cluster (which
+/// the in-memory mode is: its log lives in one process): with several silos, a queue's pulling agent could run in
+/// another process than the one that enqueues, and nothing would read that queue.
 /// </summary>
 public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
 {

@@ -208,7 +208,15 @@ public class TopDiffTests(FrozenClockRealtimeGatewayFactory gateway)
         var submitted = await authorWs.RequestAsync("news.submit", new { title = "Newer", url = $"https://example.com/{Guid.NewGuid():N}" });
         var newer = submitted.GetProperty("data").GetProperty("news_id").GetInt64();
         await CatchUpAsync(watcher, client, submitted.Position());
-        var listed = client.Render().Split('\n').Select(line => long.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+        // The two news are on different log partitions, delivered independently: the push carrying the newer one's
+        // position need not include the older one yet. Follow the pushes until both are listed.
+        List<long> Listed() => client.Render().Split('\n').Where(line => line.Length > 0).Select(line => long.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+        while (!Listed().Contains(older) || !Listed().Contains(newer))
+        {
+            await CatchUpAsync(watcher, client, 0);
+        }
+
+        var listed = Listed();
         Assert.True(listed.IndexOf(newer) >= 0 && listed.IndexOf(newer) < listed.IndexOf(older), "same score: the newer news ranks first");
 
         var vote = await voterWs.RequestAsync("news.vote", new { news_id = older.ToString(CultureInfo.InvariantCulture), vote_type = "up" });
