@@ -67,9 +67,6 @@ public sealed record RequestTransfer(string TransferId, Guid From, Guid To, long
 /// <summary>The source answered the debit: <paramref name="Refusal"/> is null when it took the money.</summary>
 public sealed record RecordDebit(string Currency, Rejection? Refusal, DateTimeOffset At) : TransferCommand(At);
 
-/// <summary>The target answered the credit: <paramref name="Refusal"/> is null when it took the money.</summary>
-public sealed record RecordCredit(Rejection? Refusal, DateTimeOffset At) : TransferCommand(At);
-
 public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
 
 /// <summary>
@@ -105,9 +102,6 @@ public static class Transfer
         RecordDebit c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
             : c.Refusal is { } refusal ? new TransferFailed(state.Id, refusal.Code, c.At)
             : new TransferSourceDebited(state.Id, c.Currency, c.At),
-        RecordCredit c => state.Step != TransferStep.Debited ? Decision<ITransferEvent>.AlreadyDone
-            : c.Refusal is { } refusal ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
-            : new TransferTargetCredited(state.Id, c.At),
         RecordSettled c => state.Step != TransferStep.Credited ? Decision<ITransferEvent>.AlreadyDone
             : new TransferCompleted(state.Id, c.At),
         RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
