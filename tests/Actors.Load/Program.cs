@@ -5,13 +5,13 @@ using System.Text.Json;
 using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
-//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|mixed|vote-latency> [--duration 20s] [--warmup 10s]
+//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|mixed|vote-latency|transfers> [--duration 20s] [--warmup 10s]
 //                                                      [--url http://localhost:5080] [--workers 64] [--users 400] [--news 400]
 //                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout)
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Actors.Load <top|votes|mixed|vote-latency|ws-fanout> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|mixed|vote-latency|ws-fanout|transfers> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
     return 2;
 }
 
@@ -37,6 +37,7 @@ return options.Scenario switch
     "mixed" => await Scenarios.Mixed(api, options),
     "vote-latency" => await Scenarios.VoteLatency(api, options),
     "ws-fanout" => await WsFanout.Run(api, http, options),
+    "transfers" => await Transfers.Run(http, api, options),
     _ => 2,
 };
 
@@ -47,7 +48,7 @@ namespace Actors.Load
     {
         public static LoadOptions? Parse(string[] args)
         {
-            if (args.Length == 0 || args[0] is not ("top" or "votes" or "mixed" or "vote-latency" or "ws-fanout"))
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "mixed" or "vote-latency" or "ws-fanout" or "transfers"))
             {
                 return null;
             }
