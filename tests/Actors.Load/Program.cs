@@ -124,6 +124,14 @@ namespace Actors.Load
         /// <summary>The top page as bytes (what a browser would fetch); checks only the status code.</summary>
         public Task ReadTopRaw() => ReadRaw("/api/getnews/top/0/30");
 
+        /// <summary>Any GET as text; checks only the status code.</summary>
+        public async Task<string> ReadText(string path)
+        {
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsStringAsync();
+        }
+
         /// <summary>Any GET of the API as bytes; checks only the status code.</summary>
         public async Task ReadRaw(string path)
         {

@@ -43,9 +43,11 @@ internal static class WrkVotes
                 offset = warm.NextOffset;
             }
 
+            var callsBefore = await GrainCalls(api);
             var cpuBefore = Runner.CpuSeconds(o.GatewayPid);
             var result = await RunWrk(threads, o.Workers, o.Duration, script, url, offset, echo: true);
             var cpu = Runner.CpuSeconds(o.GatewayPid) - cpuBefore;
+            var calls = await GrainCalls(api) - callsBefore;
             if (result is null)
             {
                 return 1;
@@ -62,6 +64,12 @@ internal static class WrkVotes
                     $"=> {result.Requests / used:F0}/s per fully used core");
             }
 
+            if (calls is { } n && result.Requests > 0)
+            {
+                // Every grain call the votes caused (Orleans' application requests), stream deliveries included.
+                Console.WriteLine($"grain calls: {n / (double)result.Requests:F1} per vote");
+            }
+
             if (result.NextOffset > (long)voters.Length * news.Length)
             {
                 Console.WriteLine("ran out of distinct pairs: raise --users or --news");
@@ -72,6 +80,29 @@ internal static class WrkVotes
         finally
         {
             File.Delete(script);
+        }
+    }
+
+    /// <summary>The gateway's count of application grain calls so far (from <c>/metrics</c>), or null when it cannot be read.</summary>
+    private static async Task<double?> GrainCalls(NewsApiClient api)
+    {
+        try
+        {
+            var text = await api.ReadText("/metrics");
+            double total = 0;
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("orleans_app_requests_latency_milliseconds_count", StringComparison.Ordinal))
+                {
+                    total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return total;
+        }
+        catch (Exception e) when (e is HttpRequestException or FormatException)
+        {
+            return null;
         }
     }
 
