@@ -13,8 +13,19 @@ namespace Actors.Gateway.Users;
 internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, ILogger<SessionInvalidation> logger) : IHostedService
 {
     private readonly List<StreamSubscriptionHandle<RecordedEvent>> _handles = [];
+    private Task _subscribing = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes in the background, so the gateway's start does not wait for it (a client-mode gateway's subscriptions
+    /// are calls to the cluster); the cache answers sessions from memory only once the events are followed.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscribing = Task.Run(SubscribeAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeAsync()
     {
         try
         {
@@ -29,17 +40,20 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
                     _handles.Add(handle);
                 }
             }
+
+            cache.EnableSessions();
         }
         catch (Exception e)
         {
-            // Without the events a session from memory would outlive a logout on another gateway: stop using memory.
-            cache.DisableSessions();
+            // Without the events a session from memory would outlive a logout on another gateway: memory stays unused.
             logger.LogError(e, "Sessions: could not follow the users events; every request asks the user grain");
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        cache.DisableSessions();
+        await _subscribing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         StreamSubscriptionHandle<RecordedEvent>[] handles;
         lock (_handles)
         {

@@ -159,7 +159,8 @@ public sealed class AuthTokenCache
     private readonly ConcurrentDictionary<string, (SignedInUser User, DateTimeOffset FreshUntil)> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _forgetting = new();
     private long _epoch;
-    private volatile bool _sessionsDisabled;
+    // Off until the users events are followed (see SessionInvalidation): only then can a logout elsewhere reach us.
+    private volatile bool _sessionsDisabled = true;
 
     /// <summary>Changes whenever a session is forgotten; see <see cref="AddSession"/>.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
@@ -214,7 +215,18 @@ public sealed class AuthTokenCache
         }
     }
 
-    /// <summary>Stops answering sessions from memory (when their invalidation cannot be followed).</summary>
+    /// <summary>Starts answering sessions from memory: call once logouts anywhere reach <see cref="ForgetUser"/>.</summary>
+    public void EnableSessions()
+    {
+        lock (_forgetting)
+        {
+            _epoch++;
+            _sessions.Clear();
+            _sessionsDisabled = false;
+        }
+    }
+
+    /// <summary>Stops answering sessions from memory (when their invalidation is no longer followed).</summary>
     public void DisableSessions()
     {
         _sessionsDisabled = true;
