@@ -5,13 +5,13 @@ using System.Text.Json;
 using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
-//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|mixed|vote-latency|transfers> [--duration 20s] [--warmup 10s]
+//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|votes-wrk|mixed|vote-latency|transfers> [--duration 20s] [--warmup 10s]
 //                                                      [--url http://localhost:5080] [--workers 64] [--users 400] [--news 400]
-//                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout)
+//                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout) [--wrk-threads 2] (votes-wrk)
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Actors.Load <top|votes|mixed|vote-latency|ws-fanout|transfers> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|votes-wrk|mixed|vote-latency|ws-fanout|transfers> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
     return 2;
 }
 
@@ -34,6 +34,7 @@ return options.Scenario switch
 {
     "top" => await Scenarios.Top(api, options),
     "votes" => await Scenarios.Votes(api, options),
+    "votes-wrk" => await WrkVotes.Run(api, options),
     "mixed" => await Scenarios.Mixed(api, options),
     "vote-latency" => await Scenarios.VoteLatency(api, options),
     "ws-fanout" => await WsFanout.Run(api, http, options),
@@ -48,7 +49,7 @@ namespace Actors.Load
     {
         public static LoadOptions? Parse(string[] args)
         {
-            if (args.Length == 0 || args[0] is not ("top" or "votes" or "mixed" or "vote-latency" or "ws-fanout" or "transfers"))
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "votes-wrk" or "mixed" or "vote-latency" or "ws-fanout" or "transfers"))
             {
                 return null;
             }
@@ -67,6 +68,7 @@ namespace Actors.Load
                     "--news" => o with { News = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--gateway-pid" => o with { GatewayPid = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--subscribers" => o with { Subscribers = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--wrk-threads" => o with { WrkThreads = int.Parse(value, CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }
@@ -81,6 +83,9 @@ namespace Actors.Load
         /// paths (tiered JIT) for the first tens of seconds, and figures should describe the warm server.
         /// </summary>
         public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>wrk's threads in <c>votes-wrk</c> (one per core of the machine is wrk's own advice).</summary>
+        public int WrkThreads { get; init; } = 2;
     }
 
     internal sealed record Account(string Auth, string Secret);
@@ -119,6 +124,14 @@ namespace Actors.Load
 
         /// <summary>The top page as bytes (what a browser would fetch); checks only the status code.</summary>
         public Task ReadTopRaw() => ReadRaw("/api/getnews/top/0/30");
+
+        /// <summary>Any GET as text; checks only the status code.</summary>
+        public async Task<string> ReadText(string path)
+        {
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsStringAsync();
+        }
 
         /// <summary>Any GET of the API as bytes; checks only the status code.</summary>
         public async Task ReadRaw(string path)

@@ -55,6 +55,12 @@ public interface INewsRankingGrain : IGrainWithIntegerKey
     /// <summary>Applies one recorded news event. Idempotent by (stream, version).</summary>
     Task Apply(RecordedEvent recorded);
 
+    /// <summary>
+    /// Applies <paramref name="recorded"/> in order, each as <see cref="Apply"/>: one call for what the feed received in
+    /// one delivery (under load, many events per call instead of a call per event).
+    /// </summary>
+    Task ApplyMany(IReadOnlyList<RecordedEvent> recorded);
+
     /// <summary>Live news by rank, computed for the current second.</summary>
     Task<NewsPage> GetTop(int start, int count);
 

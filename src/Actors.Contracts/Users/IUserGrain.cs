@@ -69,7 +69,11 @@ public sealed record NewUser(
     [property: Id(2)] string AuthToken,
     [property: Id(3)] string ApiSecret);
 
-/// <summary>A signed-in user as a request sees it.</summary>
+/// <summary>
+/// A signed-in user as a request sees it. <see cref="KarmaIncrementDueAfter"/>: until that time no request can earn the
+/// hourly karma increment, so a gateway may answer "who is this token" from memory until then (see the gateway's
+/// session cache).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("actors.users.session")]
 public sealed record UserSession(
     [property: Id(0)] long Id,
@@ -77,7 +81,8 @@ public sealed record UserSession(
     [property: Id(2)] int Karma,
     [property: Id(3)] bool IsAdmin,
     [property: Id(4)] string ApiSecret,
-    [property: Id(5)] int Replies);
+    [property: Id(5)] int Replies,
+    [property: Id(6)] DateTimeOffset KarmaIncrementDueAfter = default);
 
 /// <summary>Login material. Never leaves the gateway.</summary>
 [GenerateSerializer, Immutable, Alias("actors.users.credentials")]

@@ -12,6 +12,11 @@ public static class LamerResults
     /// <summary><c>{"status":"ok"}</c> plus the properties of <paramref name="extra"/> (an anonymous object or a JsonObject).</summary>
     public static IResult Ok(object? extra = null)
     {
+        if (extra is null)
+        {
+            return OkAlone;
+        }
+
         var body = new JsonObject { ["status"] = "ok" };
         if (extra is not null)
         {
@@ -41,4 +46,18 @@ public static class LamerResults
     public static IResult Error(Rejection rejection) => Error(rejection.Message);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The bare <c>{"status":"ok"}</c> (every vote's answer), serialized once.</summary>
+    private static readonly IResult OkAlone = new Utf8Json("{\"status\":\"ok\"}"u8.ToArray());
+
+    /// <summary>Fixed JSON bytes, with the same content type as <see cref="Results.Json"/>.</summary>
+    private sealed class Utf8Json(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = body.Length;
+            return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        }
+    }
 }

@@ -111,7 +111,8 @@ public static class NewsApi
     private static async Task<(SignedInUser? User, NewsRequest Parameters, IResult? Refused)> SignedInWithSecret(HttpContext context)
     {
         var parameters = await NewsRequest.ReadAsync(context.Request);
-        var user = await context.GetSignedInUserAsync();
+        // The commands need who the user is, not the karma of the moment (the user grain checks karma when spending it).
+        var user = await context.GetSignedInIdentityAsync();
         if (user is null)
         {
             return (null, parameters, LamerResults.Error(NotAuthenticated));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Actors.Hosting;
 using Actors.Users;
 
 namespace Actors.Gateway.Users;
@@ -36,13 +37,36 @@ public static class SignedInUserExtensions
         SignedInUser? user = null;
         if (PasswordHashing.IsTokenShaped(token))
         {
-            var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-            var cache = context.RequestServices.GetService<AuthTokenCache>();
-            user = await ResolveAsync(grains, cache, token!);
+            user = await ResolveAsync(context.RequestServices, token!);
         }
 
         context.Items[ItemKey] = user;
         return user;
+    }
+
+    /// <summary>
+    /// Who makes this request, for commands that need only the user's identity (id, name, admin flag, API secret), not
+    /// the karma or replies counters of the moment: answered from the gateway's session cache while it is fresh (no
+    /// grain call), else exactly as <see cref="GetSignedInUserAsync"/>. The cache forgets a token when the user logs out
+    /// (here at once; through the users events on every other gateway), and an entry is never used past the time the
+    /// hourly karma increment falls due, so the first request after that still earns it in the user grain.
+    /// </summary>
+    public static async Task<SignedInUser?> GetSignedInIdentityAsync(this HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var known))
+        {
+            return known as SignedInUser;
+        }
+
+        var token = ReadToken(context.Request);
+        if (PasswordHashing.IsTokenShaped(token)
+            && context.RequestServices.GetService<AuthTokenCache>() is { } cache
+            && cache.TryGetSession(token!, DomainTime(context.RequestServices).GetUtcNow(), out var cached))
+        {
+            return cached;
+        }
+
+        return await context.GetSignedInUserAsync();
     }
 
     /// <summary>
@@ -52,7 +76,7 @@ public static class SignedInUserExtensions
     /// </summary>
     public static async Task<SignedInUser?> AuthenticateTokenAsync(this IServiceProvider services, string? token) =>
         PasswordHashing.IsTokenShaped(token)
-            ? await ResolveAsync(services.GetRequiredService<IGrainFactory>(), services.GetService<AuthTokenCache>(), token!)
+            ? await ResolveAsync(services, token!)
             : null;
 
     /// <summary>True when <paramref name="given"/> is the user's API secret; compared in constant time.</summary>
@@ -74,8 +98,15 @@ public static class SignedInUserExtensions
         return request.Cookies[AuthCookie];
     }
 
-    private static async Task<SignedInUser?> ResolveAsync(IGrainFactory grains, AuthTokenCache? cache, string token)
+    private static TimeProvider DomainTime(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(DomainClock.Key) ?? TimeProvider.System;
+
+    private static async Task<SignedInUser?> ResolveAsync(IServiceProvider services, string token)
     {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var cache = services.GetService<AuthTokenCache>();
+        // Read before asking the grain: a logout that lands while we ask must not be undone by caching the answer.
+        var epoch = cache?.Epoch ?? 0;
         long? userId = null;
         if (cache is not null && cache.TryGet(token, out var cached))
         {
@@ -102,18 +133,37 @@ public static class SignedInUserExtensions
             return null;
         }
 
-        return new SignedInUser(session.Id, session.Username, session.Karma, session.IsAdmin, session.ApiSecret, session.Replies, token);
+        var user = new SignedInUser(session.Id, session.Username, session.Karma, session.IsAdmin, session.ApiSecret, session.Replies, token);
+        cache?.AddSession(user, session.KarmaIncrementDueAfter, DomainTime(services).GetUtcNow(), epoch);
+        return user;
     }
 }
 
 /// <summary>
-/// Gateway-side memory of token to user id. Safe to keep: a token belongs to one user forever; whether it is still
-/// current is asked of the user grain on every request. Bounded: when full it starts over.
+/// Gateway-side memory of auth tokens. Token to user id: safe to keep, a token belongs to one user forever. And token to
+/// the user's session (identity and API secret), for <see cref="SignedInUserExtensions.GetSignedInIdentityAsync"/>:
+/// only while the token is current, so it is forgotten on logout (<see cref="Remove"/> in the gateway that logs out,
+/// <see cref="ForgetUser"/> from the users events in every gateway), and never used past the next karma increment
+/// or <see cref="SessionLifetime"/>. Bounded: when full it starts over.
 /// </summary>
 public sealed class AuthTokenCache
 {
+    /// <summary>
+    /// The longest a session is answered from memory: a bound on how late another gateway's logout can take effect here
+    /// should its event be slow (in this gateway a logout takes effect at once).
+    /// </summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromSeconds(30);
+
     private const int Capacity = 100_000;
     private readonly ConcurrentDictionary<string, long> _ids = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (SignedInUser User, DateTimeOffset FreshUntil)> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _forgetting = new();
+    private long _epoch;
+    // Off until the users events are followed (see SessionInvalidation): only then can a logout elsewhere reach us.
+    private volatile bool _sessionsDisabled = true;
+
+    /// <summary>Changes whenever a session is forgotten; see <see cref="AddSession"/>.</summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
 
     public bool TryGet(string token, out long userId) => _ids.TryGetValue(token, out userId);
 
@@ -127,5 +177,89 @@ public sealed class AuthTokenCache
         _ids[token] = userId;
     }
 
-    public void Remove(string token) => _ids.TryRemove(token, out _);
+    /// <summary>The session of <paramref name="token"/> as last confirmed by the user grain, while still fresh at <paramref name="now"/>.</summary>
+    public bool TryGetSession(string token, DateTimeOffset now, out SignedInUser user)
+    {
+        if (!_sessionsDisabled && _sessions.TryGetValue(token, out var entry) && now <= entry.FreshUntil)
+        {
+            user = entry.User;
+            return true;
+        }
+
+        user = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Remembers a session the user grain just confirmed, until the karma increment is due (at most
+    /// <see cref="SessionLifetime"/>); unless something was forgotten since <paramref name="epochBeforeAsking"/> (read
+    /// before asking the grain), since the answer may then predate a logout.
+    /// </summary>
+    public void AddSession(SignedInUser user, DateTimeOffset karmaIncrementDueAfter, DateTimeOffset now, long epochBeforeAsking)
+    {
+        var freshUntil = now + SessionLifetime;
+        var entry = (user, karmaIncrementDueAfter < freshUntil ? karmaIncrementDueAfter : freshUntil);
+        lock (_forgetting)
+        {
+            if (_epoch != epochBeforeAsking)
+            {
+                return;
+            }
+
+            if (_sessions.Count >= Capacity)
+            {
+                _sessions.Clear();
+            }
+
+            _sessions[user.AuthToken] = entry;
+        }
+    }
+
+    /// <summary>Starts answering sessions from memory: call once logouts anywhere reach <see cref="ForgetUser"/>.</summary>
+    public void EnableSessions()
+    {
+        lock (_forgetting)
+        {
+            _epoch++;
+            _sessions.Clear();
+            _sessionsDisabled = false;
+        }
+    }
+
+    /// <summary>Stops answering sessions from memory (when their invalidation is no longer followed).</summary>
+    public void DisableSessions()
+    {
+        _sessionsDisabled = true;
+        lock (_forgetting)
+        {
+            _epoch++;
+            _sessions.Clear();
+        }
+    }
+
+    public void Remove(string token)
+    {
+        _ids.TryRemove(token, out _);
+        lock (_forgetting)
+        {
+            _epoch++;
+            _sessions.TryRemove(token, out _);
+        }
+    }
+
+    /// <summary>Forgets every session of <paramref name="userId"/> (its token was rotated or its credentials changed). Rare: a scan is fine.</summary>
+    public void ForgetUser(long userId)
+    {
+        lock (_forgetting)
+        {
+            _epoch++;
+            foreach (var (token, entry) in _sessions)
+            {
+                if (entry.User.Id == userId)
+                {
+                    _sessions.TryRemove(token, out _);
+                }
+            }
+        }
+    }
 }

@@ -11,16 +11,34 @@ public interface INewsFeedGrain : IGrainWithStringKey;
 
 /// <summary>
 /// Delivers every news event of one partition to the ranking grain. A consumer of its own, so the front page never
-/// waits behind slower consumers (karma, user pages) or their failures.
+/// waits behind slower consumers (karma, user pages) or their failures. A batch consumer: what one delivery brings
+/// (under load, up to the pulling agent's batch size of queued events) goes to the ranking grain in one call.
 /// </summary>
 [ImplicitStreamSubscription(NewsStreams.Category)]
-public sealed class NewsRankingFeedGrain : Grain, INewsFeedGrain, IStreamSubscriptionObserver
+public sealed class NewsRankingFeedGrain : Grain, INewsFeedGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<RecordedEvent>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<RecordedEvent>().ResumeAsync(OnNext);
+        await handleFactory.Create<RecordedEvent>().ResumeAsync(this);
 
-    private Task OnNext(RecordedEvent recorded, StreamSequenceToken? token) =>
-        GrainFactory.GetGrain<INewsRankingGrain>(0).Apply(recorded);
+    public Task OnNextAsync(IList<SequentialItem<RecordedEvent>> items)
+    {
+        if (items.Count == 1)
+        {
+            return GrainFactory.GetGrain<INewsRankingGrain>(0).Apply(items[0].Item);
+        }
+
+        var recorded = new RecordedEvent[items.Count];
+        for (var i = 0; i < recorded.Length; i++)
+        {
+            recorded[i] = items[i].Item;
+        }
+
+        return GrainFactory.GetGrain<INewsRankingGrain>(0).ApplyMany(recorded);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -97,6 +97,14 @@ public sealed class NewsRankingGrain(
         ApplyRecorded(recorded);
     }
 
+    public async Task ApplyMany(IReadOnlyList<RecordedEvent> recorded)
+    {
+        foreach (var e in recorded)
+        {
+            await Apply(e);
+        }
+    }
+
     public Task<NewsPage> GetTop(int start, int count)
     {
         RankForNow();

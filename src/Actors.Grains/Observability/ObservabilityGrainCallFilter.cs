@@ -42,21 +42,31 @@ internal sealed class ObservabilityGrainCallFilter(ILoggerFactory loggers, TimeP
     }
 
     /// <summary>The domain events a stream delivery carries (Orleans' consumer extension calls), or null for any other call.</summary>
-    private static IEnumerable<RecordedEvent>? DeliveredEvents(IInvokable request)
+    private static List<RecordedEvent>? DeliveredEvents(IInvokable request)
     {
         // Orleans delivers stream items through its consumer extension: Deliver{Immutable,Mutable}(subscription, stream, item, ...)
         // and DeliverBatch(subscription, stream, batch, ...). Matching by name keeps this free of Orleans internals.
+        // Every grain call passes here: the name first (reading an argument can box it).
         if (!ActorsMetrics.DeliveryLag.Enabled || request.GetArgumentCount() < 3)
         {
             return null;
         }
 
-        return request.GetMethodName() switch
+        switch (request.GetMethodName())
         {
-            "DeliverImmutable" or "DeliverMutable" when request.GetArgument(2) is RecordedEvent e => [e],
-            "DeliverBatch" when request.GetArgument(2) is IBatchContainer batch => batch.GetEvents<RecordedEvent>().Select(p => p.Item1).ToArray(),
-            _ => null,
-        };
+            case "DeliverImmutable" or "DeliverMutable" when request.GetArgument(2) is RecordedEvent e:
+                return [e];
+            case "DeliverBatch" when request.GetArgument(2) is IBatchContainer batch:
+                var events = new List<RecordedEvent>();
+                foreach (var (item, _) in batch.GetEvents<RecordedEvent>())
+                {
+                    events.Add(item);
+                }
+
+                return events;
+            default:
+                return null;
+        }
     }
 
     /// <summary>The scope state: one named value, formatted like the gateway's scope so logs read the same on both sides.</summary>

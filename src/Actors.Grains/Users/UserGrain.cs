@@ -63,7 +63,9 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
 
         // Every authenticated request is activity: the hourly increment is applied here, once per interval.
         await Handle(new TickKarma(_news.KarmaIncrementIntervalSeconds, _news.KarmaIncrementAmount, time.GetUtcNow()));
-        return new UserSession(State.Id, State.Username, State.Karma, State.IsAdmin, State.ApiSecret, State.Replies);
+        return new UserSession(
+            State.Id, State.Username, State.Karma, State.IsAdmin, State.ApiSecret, State.Replies,
+            State.KarmaIncrementedAt + TimeSpan.FromSeconds(_news.KarmaIncrementIntervalSeconds));
     }
 
     public Task<UserCredentials?> GetCredentials() => Task.FromResult(State.Exists

@@ -36,6 +36,25 @@ public class ClockedUsersApiTests(UsersGatewayFactory gateway)
     }
 
     [Fact]
+    public async Task A_news_command_after_more_than_an_hour_earns_the_hourly_karma_once_though_its_session_was_cached()
+    {
+        using var anonymous = gateway.CreateClient();
+        var name = FreshName();
+        var (auth, secret) = await anonymous.CreateAccount(name);
+        using var client = gateway.CreateClient().WithBearer(auth);
+        // Votes on a news that does not exist: authenticated (and the session cached) without spending karma.
+        var vote = () => client.PostForm("/api/votenews", ("apisecret", secret), ("news_id", "999999999999"), ("vote_type", "up"));
+        AssertError(await vote());
+        AssertError(await vote());
+        Assert.Equal(1, (await Profile(name)).Karma);
+
+        gateway.Clock.Advance(TimeSpan.FromSeconds(3601));
+        AssertError(await vote());
+        AssertError(await vote());
+        Assert.Equal(2, (await Profile(name)).Karma);
+    }
+
+    [Fact]
     public async Task An_hour_of_inactivity_alone_earns_nothing()
     {
         using var anonymous = gateway.CreateClient();

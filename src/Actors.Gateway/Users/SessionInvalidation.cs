@@ -1,0 +1,94 @@
+using System.Globalization;
+using Actors.EventSourcing;
+using Actors.Users;
+using Orleans.Streams;
+
+namespace Actors.Gateway.Users;
+
+/// <summary>
+/// Keeps the gateway's session cache (<see cref="AuthTokenCache"/>) honest across gateways: follows the users events of
+/// every partition and forgets a user's cached sessions when the user's token is rotated (logout, a used reset link)
+/// or the credentials change. The gateway that handles a logout forgets at once; this covers every other one.
+/// </summary>
+internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, ILogger<SessionInvalidation> logger) : IHostedService
+{
+    private readonly List<StreamSubscriptionHandle<RecordedEvent>> _handles = [];
+    private Task _subscribing = Task.CompletedTask;
+
+    /// <summary>
+    /// Subscribes in the background, so the gateway's start does not wait for it (a client-mode gateway's subscriptions
+    /// are calls to the cluster); the cache answers sessions from memory only once the events are followed.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscribing = Task.Run(SubscribeAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            var provider = client.GetStreamProvider(EventStreams.ProviderName);
+            for (var partition = 0; partition < EventStreams.Partitions; partition++)
+            {
+                var stream = provider.GetStream<RecordedEvent>(
+                    StreamId.Create(UserStreams.Category, partition.ToString(CultureInfo.InvariantCulture)));
+                var handle = await stream.SubscribeAsync(OnNextAsync);
+                lock (_handles)
+                {
+                    _handles.Add(handle);
+                }
+            }
+
+            cache.EnableSessions();
+        }
+        catch (Exception e)
+        {
+            // Without the events a session from memory would outlive a logout on another gateway: memory stays unused.
+            logger.LogError(e, "Sessions: could not follow the users events; every request asks the user grain");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        cache.DisableSessions();
+        await _subscribing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        StreamSubscriptionHandle<RecordedEvent>[] handles;
+        lock (_handles)
+        {
+            handles = [.. _handles];
+            _handles.Clear();
+        }
+
+        foreach (var handle in handles)
+        {
+            try
+            {
+                await handle.UnsubscribeAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogDebug(e, "Sessions: unsubscribe failed during shutdown");
+            }
+        }
+    }
+
+    internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
+    {
+        switch (recorded.Data)
+        {
+            case UserAuthTokenRotated e:
+                cache.ForgetUser(e.UserId);
+                break;
+            case UserPasswordChanged e:
+                cache.ForgetUser(e.UserId);
+                break;
+            case UserCredentialsIssued e:
+                cache.ForgetUser(e.UserId);
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+}
