@@ -42,8 +42,9 @@ public static class BackgroundStartExtensions
         if (moved > 0)
         {
             // The group takes the first place the moved services had: before Kestrel's own hosted service.
+            // The members are resolved by the group on its own thread (not here, on the host's).
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new BackgroundStartGroup(
-                sp.GetKeyedServices<IHostedService>(key), startup,
+                () => sp.GetKeyedServices<IHostedService>(key), startup,
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<BackgroundStartGroup>>())));
             services.AddSingleton<IStartupFilter>(new WaitForServicesFilter(startup));
         }
@@ -121,7 +122,7 @@ public sealed class ServicesStartup(bool startedAlready)
 /// holds the host's start until they are done; stops them in reverse order.
 /// </summary>
 internal sealed class BackgroundStartGroup(
-    IEnumerable<IHostedService> members,
+    Func<IEnumerable<IHostedService>> members,
     ServicesStartup startup,
     IHostApplicationLifetime lifetime,
     ILogger<BackgroundStartGroup> logger) : IHostedLifecycleService
@@ -146,7 +147,7 @@ internal sealed class BackgroundStartGroup(
     {
         try
         {
-            _members = [.. members];
+            _members = [.. members()];
             foreach (var member in _members.OfType<IHostedLifecycleService>())
             {
                 await member.StartingAsync(cancellationToken);

@@ -51,6 +51,36 @@ public class BackgroundStartTests
     }
 
     [Fact]
+    public async Task The_web_server_answers_while_the_services_are_still_being_built()
+    {
+        // The silo is a large object graph: building it is part of what must not hold the web server up.
+        var constructing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<IHostedService>(_ =>
+        {
+            constructing.SetResult();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return new JournalService("slow to build", []);
+        });
+        builder.Services.AddHealthChecks();
+        builder.StartServicesAlongsideWeb();
+        await using var app = builder.Build();
+        app.MapHealthChecks("/health/live");
+
+        var start = Task.Run(() => app.StartAsync());
+        await constructing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        using var client = app.GetTestClient();
+        var live = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.False(start.IsCompleted);
+        release.Set();
+        await start.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_service_that_fails_to_start_fails_the_host_start()
     {
         await using var app = Build(new FailingService());
