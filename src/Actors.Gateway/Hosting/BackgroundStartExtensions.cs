@@ -10,8 +10,8 @@ namespace Actors.Gateway.Hosting;
 /// <para>
 /// What stays true: the host's start (<c>app.StartAsync</c>, <c>ApplicationStarted</c>, a test host's first client)
 /// still completes only when all of them have started, and a start failure still fails the host. Until then
-/// <c>/health/live</c> answers (the process is up), <c>/health/ready</c> answers unhealthy ("starting"), and every other
-/// request waits for the start instead of reaching a silo that is not up yet.
+/// <c>/health/live</c> answers (the process is up), <c>/health/ready</c> answers 503 unhealthy ("starting"), and every
+/// other request waits for the start instead of reaching a silo that is not up yet.
 /// </para>
 /// </summary>
 public static class BackgroundStartExtensions
@@ -62,7 +62,12 @@ public static class BackgroundStartExtensions
         : d.ImplementationFactory is { } factory ? new ServiceDescriptor(d.ServiceType, key, (sp, _) => factory(sp), d.Lifetime)
         : new ServiceDescriptor(d.ServiceType, key, d.ImplementationType!, d.Lifetime);
 
-    private static bool IsProbe(PathString path) => path.Equals("/health/live") || path.Equals("/health/ready");
+    private static Task NotReadyYetAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        var starting = new HealthReportEntry(HealthStatus.Unhealthy, "The cluster is starting.", TimeSpan.Zero, null, null);
+        return HealthResponses.WriteAsync(context, new HealthReport(new Dictionary<string, HealthReportEntry> { ["cluster"] = starting }, TimeSpan.Zero));
+    }
 
     /// <summary>Requests other than the health probes wait until the services have started.</summary>
     private sealed class WaitForServicesFilter(ServicesStartup startup) : IStartupFilter
@@ -71,9 +76,21 @@ public static class BackgroundStartExtensions
         {
             app.Use(async (context, nextMiddleware) =>
             {
-                if (!startup.IsStarted && !IsProbe(context.Request.Path))
+                if (!startup.IsStarted)
                 {
-                    await startup.Started.WaitAsync(context.RequestAborted);
+                    var path = context.Request.Path;
+                    if (path.Equals("/health/ready") && !startup.Started.IsFaulted)
+                    {
+                        // Not ready yet, said cheaply: a probe polled during the start costs no health check run and
+                        // no error log line each time. (After a failed start the check itself reports the failure.)
+                        await NotReadyYetAsync(context);
+                        return;
+                    }
+
+                    if (!path.Equals("/health/live") && !path.Equals("/health/ready"))
+                    {
+                        await startup.Started.WaitAsync(context.RequestAborted);
+                    }
                 }
 
                 await nextMiddleware(context);

@@ -30,7 +30,7 @@ public class BackgroundStartTests
     }
 
     [Fact]
-    public async Task While_they_start_the_liveness_probe_answers_and_other_requests_wait_for_them()
+    public async Task While_they_start_liveness_answers_readiness_says_starting_and_other_requests_wait_for_them()
     {
         var slow = new BlockedService();
         await using var app = Build(slow);
@@ -41,7 +41,11 @@ public class BackgroundStartTests
         var page = client.GetAsync("/page");
         var live = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(30));
 
+        var ready = await client.GetAsync("/health/ready").WaitAsync(TimeSpan.FromSeconds(30));
+
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("The cluster is starting.", await ready.Content.ReadAsStringAsync());
         Assert.False(page.IsCompleted);
         slow.Release.SetResult();
         var answered = await page.WaitAsync(TimeSpan.FromSeconds(30));
