@@ -59,9 +59,10 @@ PY
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
 live_all=(); ready_all=(); cpu_all=()
 for i in $(seq 1 "$runs"); do
-  port="$(free_port)"
+  # Ports first: each free_port is a Python start, which must not count in the start-up time.
+  port="$(free_port)"; silo_port="$(free_port)"; gateway_port="$(free_port)"
   start="$(now_ms)"
-  Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" \
+  Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
     dotnet "$out/app/Actors.Gateway.dll" --contentRoot "$out/app" --urls "http://127.0.0.1:$port" >"$out/run$i.log" 2>&1 &
   pid=$!
   read -r live ready < <(poll "$port" "$start" "$pid"; echo) || true
