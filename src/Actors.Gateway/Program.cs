@@ -13,6 +13,7 @@ builder.AddRealtime();
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
+builder.StartServicesAlongsideWeb(); // last before Build: the silo starts while Kestrel does
 
 var app = builder.Build();
 

@@ -36,25 +36,26 @@ internal sealed class EventFanout(
     {
         try
         {
+            // All partitions at once: each subscription is a round trip to its own pub-sub grain (an activation at
+            // start), and the host's start waits for them.
             var provider = client.GetStreamProvider(EventStreams.ProviderName);
-            foreach (var category in Categories)
-            {
-                for (var partition = 0; partition < EventStreams.Partitions; partition++)
-                {
-                    var stream = provider.GetStream<RecordedEvent>(
-                        StreamId.Create(category, partition.ToString(CultureInfo.InvariantCulture)));
-                    var handle = await stream.SubscribeAsync(OnNextAsync);
-                    lock (_handles)
-                    {
-                        _handles.Add(handle);
-                    }
-                }
-            }
+            await Task.WhenAll(Categories.SelectMany(category => Enumerable.Range(0, EventStreams.Partitions).Select(
+                partition => SubscribeAsync(provider, category, partition))));
         }
         catch (Exception e)
         {
             // The site still serves pages and commands; only live updates are missing. Loud, not fatal.
             logger.LogError(e, "Realtime: could not subscribe to the event streams; WebSocket clients get no pushes");
+        }
+    }
+
+    private async Task SubscribeAsync(IStreamProvider provider, string category, int partition)
+    {
+        var stream = provider.GetStream<RecordedEvent>(StreamId.Create(category, partition.ToString(CultureInfo.InvariantCulture)));
+        var handle = await stream.SubscribeAsync(OnNextAsync);
+        lock (_handles)
+        {
+            _handles.Add(handle);
         }
     }
 

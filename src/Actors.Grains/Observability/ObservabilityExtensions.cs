@@ -27,6 +27,14 @@ public static class ObservabilityExtensions
     }
 
     /// <summary>
+    /// OpenTelemetry allocates room for its cardinality limit of series (default 2,000) per instrument up front; Orleans
+    /// and the runtime publish many instruments whose tags take a few values each (directions, grain types, generations),
+    /// so with the default the gateway touched ~30 MB more memory at start (7,500 more page faults, measured) for nothing.
+    /// Past this many tag sets an instrument reports an overflow series rather than new ones.
+    /// </summary>
+    private static readonly MetricStreamConfiguration SmallTagSets = new() { CardinalityLimit = 200 };
+
+    /// <summary>
     /// OpenTelemetry for any host of this system (silo or gateway): Orleans' meter, the project's meter and the .NET
     /// runtime meter; traces of Orleans and the project when an exporter is configured; OTLP export when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables configure it further).
@@ -41,7 +49,8 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService(
                 builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName,
                 serviceInstanceId: Environment.MachineName))
-            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", ActorsMetrics.MeterName, "System.Runtime"));
+            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", ActorsMetrics.MeterName, "System.Runtime")
+                .AddView(instrument => instrument.Meter.Name is "Microsoft.Orleans" or "System.Runtime" ? SmallTagSets : null));
 
         if (otlp)
         {
