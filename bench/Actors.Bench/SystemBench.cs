@@ -161,13 +161,16 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
 
     private async Task<List<long>> RegisterUsersAsync(int count)
     {
-        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        // A few at a time: user ids come from one allocator grain (a storage write each), so hundreds of registrations
+        // at once queue behind it and, on a loaded machine, run past the 30 s response timeout.
+        var ids = new ConcurrentBag<long>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
         {
             var name = $"b{Guid.NewGuid():N}"[..20];
             var registration = await _client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
                 name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-            return registration.UserId;
-        }));
+            ids.Add(registration.UserId);
+        });
         return ids.Where(id => id > 0).ToList();
     }
 }
