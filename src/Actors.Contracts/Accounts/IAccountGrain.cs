@@ -81,6 +81,10 @@ public interface IAccountStatementGrain : IGrainWithGuidKey
     /// <summary>The statement, or null when no event of the account has arrived yet.</summary>
     [AlwaysInterleave]
     Task<AccountStatement?> GetStatement();
+
+    /// <summary>Sends the account's current line to its owner's summary again (asked by a summary that has just woken up).</summary>
+    [OneWay]
+    Task Republish();
 }
 
 /// <summary>Read model: the accounts of one owner (keyed by the user id) and their totals.</summary>

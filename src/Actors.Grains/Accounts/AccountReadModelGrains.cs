@@ -1,4 +1,5 @@
 using Actors.EventSourcing;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -71,6 +72,8 @@ public sealed class AccountStatementGrain(IEventLog log) : Grain, IAccountStatem
         await PublishLineAsync();
     }
 
+    public Task Republish() => PublishLineAsync();
+
     public Task<AccountStatement?> GetStatement() =>
         Task.FromResult(_state.Status == AccountStatus.None ? null : _state.ToStatement());
 
@@ -85,26 +88,100 @@ public sealed class OwnerLines
     [Id(0)] public Dictionary<Guid, OwnerAccountLine> Lines { get; set; } = [];
 }
 
-/// <summary>One owner's accounts and totals, persisted in grain storage; a line only ever replaces an older one.</summary>
-public sealed class OwnerAccountsGrain([PersistentState("owner-accounts")] IPersistentState<OwnerLines> stored) : Grain, IOwnerAccountsGrain
+/// <summary>
+/// One owner's accounts and totals. Every line is taken in memory at once. The stored copy (grain storage) is written at
+/// once only when the owner gains an account; later lines of known accounts are written at most every
+/// <see cref="FlushPeriod"/> and on deactivation. Writing on every line cost a database transaction per account event
+/// (more than the movements' own, group-committed, appends). What a crash loses that way (the latest lines of known
+/// accounts) comes back when the summary wakes up: it asks each known account's statement, rebuilt from the log, for its
+/// line again (a line only ever replaces an older one).
+/// </summary>
+public sealed class OwnerAccountsGrain([PersistentState("owner-accounts")] IPersistentState<OwnerLines> stored, ILogger<OwnerAccountsGrain> logger)
+    : Grain, IOwnerAccountsGrain
 {
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(2);
     private OwnerAccountsSummary? _summary;
+    private bool _dirty;
+    private IGrainTimer? _flush;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // One-way: a statement that answers calls Apply here, which waits for this activation to finish.
+        foreach (var account in stored.State.Lines.Keys)
+        {
+            GrainFactory.GetGrain<IAccountStatementGrain>(account).Republish().Ignore();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task Apply(OwnerAccountLine line)
     {
         var lines = stored.State.Lines;
-        if (lines.TryGetValue(line.Id, out var held) && held.Version >= line.Version)
+        var known = lines.TryGetValue(line.Id, out var held);
+        if (known && held!.Version >= line.Version)
         {
             return;
         }
 
         lines[line.Id] = line;
         _summary = null;
-        await stored.WriteStateAsync();
+        _dirty = true;
+        if (!known)
+        {
+            await WriteAsync(); // the set of accounts is what a wake-up cannot find again: stored before the answer
+            return;
+        }
+
+        _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, Timeout.InfiniteTimeSpan));
     }
 
     public Task<OwnerAccountsSummary> GetSummary() =>
         Task.FromResult(_summary ??= AccountReadModels.Summarize(this.GetPrimaryKeyLong(), stored.State.Lines.Values));
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await FlushAsync(cancellationToken);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _flush?.Dispose();
+        _flush = null;
+        if (!_dirty)
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception e)
+        {
+            // Only a cache of lines the statements can send again; the next line or the deactivation tries again.
+            logger.LogWarning(e, "Owner summary {Owner} not stored yet", this.GetPrimaryKeyLong());
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        _dirty = false;
+        try
+        {
+            await stored.WriteStateAsync();
+        }
+        catch
+        {
+            _dirty = true;
+            throw;
+        }
+    }
 }
 
 /// <summary>Replays the accounts category of the log into fresh read models. Stateless: runs anywhere, any key.</summary>

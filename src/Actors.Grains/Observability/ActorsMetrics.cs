@@ -38,6 +38,23 @@ public static class ActorsMetrics
     public static readonly Histogram<double> AppendDuration =
         Meter.CreateHistogram("actors.events.append.duration", "ms", "Duration of one append to the event log.", tags: null, advice: MillisecondBuckets);
 
+    /// <summary>
+    /// One group commit of the PostgreSQL event log (one transaction for many grains' appends): how long the database
+    /// took, from sending the batch to having every answer. Together with <see cref="CommitAppends"/> and
+    /// <see cref="CommitQueueWait"/> this says where an append's time goes (waiting for a batch, or the batch itself).
+    /// </summary>
+    public static readonly Histogram<double> CommitDuration =
+        Meter.CreateHistogram("actors.eventlog.commit.duration", "ms", "Duration of one group commit of the event log.", tags: null, advice: MillisecondBuckets);
+
+    /// <summary>Appends (from different grains) per group commit.</summary>
+    public static readonly Histogram<int> CommitAppends =
+        Meter.CreateHistogram("actors.eventlog.commit.appends", "{append}", "Appends committed together in one transaction.", tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+
+    /// <summary>How long an append waited in the queue before its batch was sent.</summary>
+    public static readonly Histogram<double> CommitQueueWait =
+        Meter.CreateHistogram("actors.eventlog.commit.queue_wait", "ms", "Time an append waited for its group commit to start.", tags: null, advice: MillisecondBuckets);
+
     /// <summary>From the log accepting an event to a projection applying it, by projection.</summary>
     public static readonly Histogram<double> DeliveryLag =
         Meter.CreateHistogram("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.", tags: null, advice: MillisecondBuckets);

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Actors.EventSourcing;
+using Actors.Observability;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -216,7 +218,9 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 await CommitAsync(batch, _stopping.Token).ConfigureAwait(false);
+                RecordCommit(batch, started);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
             {
@@ -230,6 +234,19 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             catch (Exception e)
             {
                 Fail(batch, e);
+            }
+        }
+    }
+
+    private static void RecordCommit(List<PendingAppend> batch, long started)
+    {
+        ActorsMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        ActorsMetrics.CommitAppends.Record(batch.Count);
+        if (ActorsMetrics.CommitQueueWait.Enabled)
+        {
+            foreach (var append in batch)
+            {
+                ActorsMetrics.CommitQueueWait.Record(Stopwatch.GetElapsedTime(append.Queued, started).TotalMilliseconds);
             }
         }
     }
@@ -360,5 +377,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         public Guid[] EventIds { get; } = events.Select(_ => Guid.CreateVersion7()).ToArray();
 
         public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Queued { get; } = Stopwatch.GetTimestamp();
     }
 }
