@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Actors.Accounts;
 using Actors.EventSourcing;
+using Actors.Gateway.Hosting;
 using Actors.News;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -69,17 +70,7 @@ internal sealed class EventFanout(
             _handles.Clear();
         }
 
-        foreach (var handle in handles)
-        {
-            try
-            {
-                await handle.UnsubscribeAsync();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogDebug(e, "Realtime: unsubscribe failed during shutdown");
-            }
-        }
+        await StreamHandles.UnsubscribeAllAsync(handles, logger, "Realtime");
     }
 
     internal async Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)

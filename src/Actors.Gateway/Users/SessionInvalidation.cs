@@ -1,5 +1,6 @@
 using System.Globalization;
 using Actors.EventSourcing;
+using Actors.Gateway.Hosting;
 using Actors.Users;
 using Orleans.Streams;
 
@@ -61,17 +62,7 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
             _handles.Clear();
         }
 
-        foreach (var handle in handles)
-        {
-            try
-            {
-                await handle.UnsubscribeAsync();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogDebug(e, "Sessions: unsubscribe failed during shutdown");
-            }
-        }
+        await StreamHandles.UnsubscribeAllAsync(handles, logger, "Sessions");
     }
 
     internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
