@@ -186,27 +186,12 @@ namespace Actors.Load
         /// <summary>Up-votes by distinct (voter, news) pairs, each voting someone else's news (so karma is spent and credited).</summary>
         public static async Task<int> Votes(NewsApiClient api, LoadOptions o)
         {
-            Console.WriteLine($"setup: {o.Users} voters, {o.News} news ({o.Users * (long)o.News:N0} distinct pairs)...");
-            var sw = Stopwatch.StartNew();
-            var voters = await Setup.Accounts(api, o.Users);
-            var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
-            var news = await Setup.News(api, authors, o.News);
-            Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
-
-            // Pairs in a shuffled order, so consecutive votes hit different news and different voters.
-            long total = (long)voters.Length * news.Length;
-            long next = -1;
-            var stride = Setup.CoprimeStride(total);
+            var (voters, news) = await Setup.VotersAndNews(api, o);
+            var pairs = new DistinctPairs(voters.Length, news.Length);
             var result = await Runner.ClosedLoop(o.Workers, o.Duration, async (_, _) =>
             {
-                var k = Interlocked.Increment(ref next);
-                if (k >= total)
-                {
-                    throw new InvalidOperationException("Out of distinct pairs: raise --users or --news.");
-                }
-
-                var pair = k * stride % total;
-                await api.Vote(voters[pair / news.Length], news[pair % news.Length]);
+                var (voter, item) = pairs.Next();
+                await api.Vote(voters[voter], news[item]);
             });
             result.Print("up-votes", lamernews: 700);
             return result.Errors == 0 ? 0 : 1;
@@ -219,17 +204,8 @@ namespace Actors.Load
         /// </summary>
         public static async Task<int> Mixed(NewsApiClient api, LoadOptions o)
         {
-            Console.WriteLine($"setup: {o.Users} users, {o.News} news...");
-            var sw = Stopwatch.StartNew();
-            var users = await Setup.Accounts(api, o.Users);
-            // The voted news have authors of their own: an author's news already carries the author's vote.
-            var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
-            var news = await Setup.News(api, authors, o.News);
-            Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
-
-            long total = (long)users.Length * news.Length;
-            long next = -1;
-            var stride = Setup.CoprimeStride(total);
+            var (users, news) = await Setup.VotersAndNews(api, o);
+            var pairs = new DistinctPairs(users.Length, news.Length);
             string[] kinds = ["read top", "read latest", "read comments", "vote", "comment", "submit"];
             int[] weights = [50, 10, 10, 20, 5, 5];
             var latencies = kinds.Select(_ => new List<double>()).ToArray();
@@ -257,14 +233,8 @@ namespace Actors.Load
                         await api.ReadRaw($"/api/getcomments/{someNews}");
                         break;
                     case 3:
-                        var k = Interlocked.Increment(ref next);
-                        if (k >= total)
-                        {
-                            throw new InvalidOperationException("Out of distinct pairs: raise --users or --news.");
-                        }
-
-                        var pair = k * stride % total;
-                        await api.Vote(users[pair / news.Length], news[pair % news.Length]);
+                        var (voter, item) = pairs.Next();
+                        await api.Vote(users[voter], news[item]);
                         break;
                     case 4:
                         await api.Comment(user, someNews, $"Load comment {i}: what a thread.");
@@ -356,6 +326,21 @@ namespace Actors.Load
 
     internal static class Setup
     {
+        /// <summary>
+        /// <c>--users</c> registered users and <c>--news</c> news by authors of their own (an author's news already
+        /// carries the author's vote, so every (user, news) pair is a vote still to cast).
+        /// </summary>
+        public static async Task<(Account[] Users, long[] News)> VotersAndNews(NewsApiClient api, LoadOptions o)
+        {
+            Console.WriteLine($"setup: {o.Users} users, {o.News} news ({o.Users * (long)o.News:N0} distinct vote pairs)...");
+            var sw = Stopwatch.StartNew();
+            var users = await Accounts(api, o.Users);
+            var authors = await Accounts(api, Math.Max(1, o.News / 10));
+            var news = await News(api, authors, o.News);
+            Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+            return (users, news);
+        }
+
         public static async Task<Account[]> Accounts(NewsApiClient api, int count)
         {
             var accounts = new Account[count];
@@ -383,6 +368,29 @@ namespace Actors.Load
             return stride;
 
             static long Gcd(long x, long y) => y == 0 ? x : Gcd(y, x % y);
+        }
+    }
+
+    /// <summary>
+    /// Every (voter, news) pair once, in a scattered order (k * stride mod pairs), so consecutive votes hit different
+    /// news and different voters; safe to call from many workers.
+    /// </summary>
+    internal sealed class DistinctPairs(int voters, int news)
+    {
+        private readonly long _total = (long)voters * news;
+        private readonly long _stride = Setup.CoprimeStride((long)voters * news);
+        private long _next = -1;
+
+        public (int Voter, int News) Next()
+        {
+            var k = Interlocked.Increment(ref _next);
+            if (k >= _total)
+            {
+                throw new InvalidOperationException("Out of distinct pairs: raise --users or --news.");
+            }
+
+            var pair = k * _stride % _total;
+            return ((int)(pair / news), (int)(pair % news));
         }
     }
 

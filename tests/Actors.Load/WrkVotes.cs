@@ -16,12 +16,7 @@ internal static class WrkVotes
 {
     public static async Task<int> Run(NewsApiClient api, LoadOptions o)
     {
-        Console.WriteLine($"setup: {o.Users} voters, {o.News} news ({o.Users * (long)o.News:N0} distinct pairs)...");
-        var sw = Stopwatch.StartNew();
-        var voters = await Setup.Accounts(api, o.Users);
-        var authors = await Setup.Accounts(api, Math.Max(1, o.News / 10));
-        var news = await Setup.News(api, authors, o.News);
-        Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+        var (voters, news) = await Setup.VotersAndNews(api, o);
 
         var script = Path.Combine(Path.GetTempPath(), $"actors-votes-{Environment.ProcessId}.lua");
         await File.WriteAllTextAsync(script, Script(voters, news));

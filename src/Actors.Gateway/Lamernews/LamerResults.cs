@@ -18,16 +18,13 @@ public static class LamerResults
         }
 
         var body = new JsonObject { ["status"] = "ok" };
-        if (extra is not null)
+        var node = extra as JsonObject ?? JsonSerializer.SerializeToNode(extra, extra.GetType(), Json)?.AsObject();
+        if (node is not null)
         {
-            var node = extra as JsonObject ?? JsonSerializer.SerializeToNode(extra, extra.GetType(), Json)?.AsObject();
-            if (node is not null)
+            foreach (var (key, value) in node.ToList())
             {
-                foreach (var (key, value) in node.ToList())
-                {
-                    node.Remove(key);
-                    body[key] = value;
-                }
+                node.Remove(key);
+                body[key] = value;
             }
         }
 
@@ -35,8 +32,7 @@ public static class LamerResults
     }
 
     /// <summary><c>{"status":"err","error":message}</c> with HTTP 200, as Lamernews answers every failure.</summary>
-    public static IResult Error(string message) =>
-        Results.Json(new JsonObject { ["status"] = "err", ["error"] = message }, Json);
+    public static IResult Error(string message) => Error(message, StatusCodes.Status200OK);
 
     /// <summary>The error envelope with another HTTP status (e.g. 503 while the database is unreachable).</summary>
     public static IResult Error(string message, int statusCode) =>

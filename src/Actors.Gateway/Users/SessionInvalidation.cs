@@ -67,17 +67,16 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
 
     internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
     {
-        switch (recorded.Data)
+        var forgotten = recorded.Data switch
         {
-            case UserAuthTokenRotated e:
-                cache.ForgetUser(e.UserId);
-                break;
-            case UserPasswordChanged e:
-                cache.ForgetUser(e.UserId);
-                break;
-            case UserCredentialsIssued e:
-                cache.ForgetUser(e.UserId);
-                break;
+            UserAuthTokenRotated e => e.UserId,
+            UserPasswordChanged e => e.UserId,
+            UserCredentialsIssued e => e.UserId,
+            _ => (long?)null,
+        };
+        if (forgotten is { } userId)
+        {
+            cache.ForgetUser(userId);
         }
 
         return Task.CompletedTask;
