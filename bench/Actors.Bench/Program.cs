@@ -23,6 +23,7 @@ if (builder.Configuration.PostgresConnectionString() is null)
     return 2;
 }
 
+await CpuMeter.FindPostmasterAsync(builder.Configuration.PostgresConnectionString()!);
 builder.AddActorsSilo();
 using var host = builder.Build();
 await host.StartAsync();

@@ -126,8 +126,11 @@ public static class Transfer
     };
 
     /// <summary>
-    /// The facts the answers establish, from wherever the transfer stands (a transfer recorded by an older version may
-    /// already be past the debit): the same events the step-by-step path records, in one append.
+    /// The outcome the answers establish, as one event from wherever the transfer stands (a transfer recorded step by
+    /// step by an older version may already be past the debit): <see cref="TransferCompleted"/> when the target took
+    /// the money (it implies the debit, the credit and the settlement, which the account streams record), or
+    /// <see cref="TransferTargetRefused"/> (it implies the debit, which must now be refunded). One event instead of
+    /// the step-by-step path's two or three: every event is a row written, indexed, read back and delivered.
     /// </summary>
     private static Decision<ITransferEvent> Legs(RecordLegs c, TransferState state)
     {
@@ -137,25 +140,9 @@ public static class Transfer
             return Decision<ITransferEvent>.AlreadyDone;
         }
 
-        var events = new List<ITransferEvent>(3);
-        if (state.Step == TransferStep.Requested)
-        {
-            events.Add(new TransferSourceDebited(state.Id, c.Currency, c.At));
-        }
-
-        if (state.Step != TransferStep.Credited)
-        {
-            events.Add(c.CreditRefusal is { } refusal
-                ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
-                : new TransferTargetCredited(state.Id, c.At));
-        }
-
-        if (c.CreditRefusal is null)
-        {
-            events.Add(new TransferCompleted(state.Id, c.At));
-        }
-
-        return events.Count == 0 ? Decision<ITransferEvent>.AlreadyDone : Decision<ITransferEvent>.Accept(events);
+        return c.CreditRefusal is { } refusal
+            ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
+            : new TransferCompleted(state.Id, c.At);
     }
 
     private static Decision<ITransferEvent> Request(RequestTransfer c, TransferState state)
