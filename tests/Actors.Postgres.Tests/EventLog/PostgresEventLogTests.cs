@@ -208,4 +208,43 @@ public class PostgresEventLogTests(PostgresFixture postgres)
         Assert.Equal(Enumerable.Range(1, seen.Count).Select(p => (long)p), seen);
         Assert.Equal(seen.Count, await log.ReadHeadAsync());
     }
+
+    [Fact]
+    public async Task A_log_created_by_the_earlier_schema_is_migrated_in_place_and_keeps_its_events()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
+        // The earlier layout: a unique event_id index and identifiers in the database's default collation.
+        await using (var old = dataSource.CreateCommand("""
+            CREATE TABLE actors_events (
+                position bigint NOT NULL, stream_id text NOT NULL, version bigint NOT NULL, category text NOT NULL,
+                partition smallint NOT NULL, event_id uuid NOT NULL, type_name text NOT NULL, payload bytea NOT NULL,
+                correlation_id text NULL, causation_id text NULL, recorded_at timestamptz NOT NULL,
+                CONSTRAINT actors_events_pk PRIMARY KEY (position),
+                CONSTRAINT actors_events_stream_version UNIQUE (stream_id, version),
+                CONSTRAINT actors_events_event_id UNIQUE (event_id),
+                CONSTRAINT actors_events_version_positive CHECK (version > 0),
+                CONSTRAINT actors_events_partition_range CHECK (partition BETWEEN 0 AND 7))
+            """))
+        {
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await PostgresSchema.ApplyAsync(dataSource);
+        await using (var log = EventLogFactory.Open(dataSource))
+        {
+            await log.AppendAsync("tests-m", 0, [new Counted(1, "ann")], EventMetadata.None);
+        }
+
+        await PostgresSchema.ApplyAsync(dataSource); // and again: nothing left to do
+        await using var log2 = EventLogFactory.Open(dataSource);
+        await log2.AppendAsync("tests-m", 1, [new Counted(2, "bob")], EventMetadata.None);
+        Assert.Equal([new Counted(1, "ann"), new Counted(2, "bob")], (await log2.ReadStreamAsync("tests-m")).Select(e => e.Data));
+        await using var layout = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM pg_constraint WHERE conname = 'actors_events_event_id')
+                || '/' || (SELECT string_agg(column_name || '=' || coalesce(collation_name, 'default'), ',' ORDER BY column_name)
+                           FROM information_schema.columns
+                           WHERE table_name = 'actors_events' AND column_name IN ('stream_id', 'category'))
+            """);
+        Assert.Equal("0/category=C,stream_id=C", await layout.ExecuteScalarAsync());
+    }
 }
