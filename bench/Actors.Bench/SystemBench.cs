@@ -114,6 +114,7 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
         var started = new ConcurrentBag<string>();
         long refused = 0;
         using var stop = new CancellationTokenSource(duration);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -154,9 +155,11 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
         }
 
         var doneSeconds = watch.Elapsed.TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var total = (await Task.WhenAll(accounts.Select(a => _client.GetGrain<IAccountGrain>(a.Id).GetView()))).Sum(v => v!.Balance);
         Console.WriteLine($"durable transfers through grains: {started.Count / acceptedSeconds:F0}/s accepted, {started.Count / doneSeconds:F0}/s completed " +
-                          $"({started.Count} in {doneSeconds:F0} s, {refused} refused, {concurrency} concurrent; money conserved: {total == accounts.Count * 1_000_000L})");
+                          $"({started.Count} in {doneSeconds:F0} s, {refused} refused, {concurrency} concurrent; money conserved: {total == accounts.Count * 1_000_000L}; " +
+                          $"{cpu.TotalMilliseconds * 1000 / Math.Max(1, started.Count):F0} µs of this process's CPU per transfer)");
     }
 
     private async Task<List<long>> RegisterUsersAsync(int count)
