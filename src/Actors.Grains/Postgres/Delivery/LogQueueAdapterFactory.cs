@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Actors.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
@@ -24,10 +25,11 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     private readonly ParkedEvents? _parked;
     private readonly ILoggerFactory _loggerFactory;
     private readonly HashRingBasedStreamQueueMapper _mapper;
-    private readonly SimpleQueueAdapterCache _cache;
+    private readonly LogQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, LogQueueReceiver> _receivers = new();
 
-    public LogQueueAdapterFactory(string name, PostgresEventLog? log, DeliveryCheckpoints? checkpoints, ParkedEvents? parked, ILoggerFactory loggerFactory)
+    public LogQueueAdapterFactory(string name, PostgresEventLog? log, DeliveryCheckpoints? checkpoints, ParkedEvents? parked, ILoggerFactory loggerFactory,
+        int consumerBatchSize = 1)
     {
         _name = name;
         _log = log;
@@ -35,18 +37,18 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
         _parked = parked;
         _loggerFactory = loggerFactory;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
-        // The cache is shared by every consumer of a queue and stops the queue reading when it is full, so its size is
-        // how far a fast consumer (the ranking) may run ahead of a slow one (the activity feed, which appends a karma
-        // credit per vote) before the slow one holds it back: at 1,024 a burst of votes stalled the top list for
-        // seconds. It reports events delivered (and so lets the checkpoint move) a bucket (a tenth) at a time, so a
-        // crash redelivers at most that much more, which idempotent consumers absorb.
-        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 8192 }, name, loggerFactory);
+        // The cache holds each stream's events until that stream's consumers have passed them and stops the queue
+        // reading when one stream's backlog (or the whole cache) is full: so the per-stream size is how far a fast
+        // consumer (the ranking) may run ahead of a slow one of the same stream (the activity feed, which appends a
+        // karma credit per vote) before the slow one holds the partition back. Memory: ~0.5 KB per held event.
+        _cache = new LogQueueAdapterCache(new LogQueueCacheOptions(MaxPerStream: 8192, MaxTotal: 16384, MaxAddCount: 256, ConsumerBatchSize: consumerBatchSize));
     }
 
     /// <summary>For <c>AddPersistentStreams(name, LogQueueAdapterFactory.Create, ...)</c>.</summary>
     public static LogQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<PostgresEventLog>(), services.GetRequiredService<DeliveryCheckpoints>(),
-            services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name).BatchContainerBatchSize);
 
     /// <summary>
     /// For an Orleans client (the gateway in client mode): the same provider, so the client can subscribe to the log-fed

@@ -10,6 +10,9 @@ namespace Actors.Postgres.Delivery;
 /// Reads one partition of the event log (all categories) by position and hands the events to Orleans' pulling agent;
 /// checkpoints what the cache reports delivered. Starts from its checkpoint, so after a crash or a queue moving to
 /// another silo, delivery resumes there: events after the checkpoint are delivered again (at-least-once).
+/// The cache (<see cref="LogQueueCache"/>) releases each stream's events as that stream's consumers pass them, so
+/// releases come out of log order across streams: the checkpoint is the end of the contiguous released prefix
+/// (everything at or below it delivered), written at most once per <see cref="CheckpointPeriod"/>.
 /// </summary>
 internal sealed class LogQueueReceiver(
     string provider,
@@ -20,12 +23,22 @@ internal sealed class LogQueueReceiver(
     ILogger logger) : IQueueAdapterReceiver
 {
     private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the checkpoint is written while events flow: a crash or hand-over re-delivers at most about this much
+    /// more (consumers are idempotent), for one small UPDATE per queue per period instead of one per read.
+    /// </summary>
+    internal static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(1);
     private const int MaxReadCount = 256;
 
     private readonly string _checkpointName = DeliveryCheckpoints.QueueName(provider, partition);
     private readonly ConcurrentDictionary<EventSequenceTokenV2, LogBatchContainer> _inFlight = new();
     private readonly HashSet<long> _replaysInFlight = [];
+    // Positions read (this generation) whose events the cache has not released yet; touched only by the agent's turns.
+    private readonly SortedSet<long> _unreleased = [];
     private long _readPosition;
+    private long _checkpointed;
+    private DateTime _nextCheckpoint = DateTime.MinValue;
     private long _nextToken = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
     private int _generation;
     private DateTime _nextHousekeeping = DateTime.MinValue;
@@ -36,6 +49,7 @@ internal sealed class LogQueueReceiver(
     {
         using var cancel = new CancellationTokenSource(timeout);
         _readPosition = await checkpoints.ReadAsync(_checkpointName, cancel.Token);
+        _checkpointed = _readPosition;
         logger.LogInformation("Delivery of log partition {Partition} ({Provider}) starts after position {Position}", partition, provider, _readPosition);
     }
 
@@ -52,10 +66,14 @@ internal sealed class LogQueueReceiver(
             await AddRequestedReplaysAsync(batch, cancellationToken);
         }
 
+        // A checkpoint held back by the period is written here: this runs on every poll, also once events stop.
+        await CheckpointIfDueAsync(cancellationToken);
+
         var count = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
         foreach (var e in await log.ReadPartitionAsync(partition, _readPosition, count, cancellationToken))
         {
             batch.Add(Track(new LogBatchContainer(e, NextToken(), generation: _generation)));
+            _unreleased.Add(e.Position);
             _readPosition = e.Position;
         }
 
@@ -67,25 +85,26 @@ internal sealed class LogQueueReceiver(
 
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
-        long delivered = 0;
         var replayed = new List<long>();
-        foreach (var message in messages.OfType<LogBatchContainer>())
+        foreach (var message in messages)
         {
-            _inFlight.TryRemove(message.Token, out _);
-            if (message.ParkedId is { } parkedId)
+            if (message is not LogBatchContainer container)
+            {
+                continue;
+            }
+
+            _inFlight.TryRemove(container.Token, out _);
+            if (container.ParkedId is { } parkedId)
             {
                 replayed.Add(parkedId);
             }
-            else if (message.Generation == _generation)
+            else if (container.Generation == _generation)
             {
-                delivered = Math.Max(delivered, message.Event.Position);
+                _unreleased.Remove(container.Event.Position);
             }
         }
 
-        if (delivered > 0)
-        {
-            await checkpoints.AdvanceAsync(_checkpointName, delivered, cancellationToken);
-        }
+        await CheckpointIfDueAsync(cancellationToken);
 
         if (replayed.Count > 0)
         {
@@ -97,7 +116,38 @@ internal sealed class LogQueueReceiver(
         }
     }
 
-    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    /// <summary>Everything at or below this position was read and released by the cache (delivered to every consumer).</summary>
+    private long Delivered => _unreleased.Count == 0 ? _readPosition : _unreleased.Min - 1;
+
+    private async Task CheckpointIfDueAsync(CancellationToken cancellationToken)
+    {
+        var delivered = Delivered;
+        if (delivered > _checkpointed && DateTime.UtcNow >= _nextCheckpoint)
+        {
+            await checkpoints.AdvanceAsync(_checkpointName, delivered, cancellationToken);
+            _checkpointed = delivered;
+            _nextCheckpoint = DateTime.UtcNow + CheckpointPeriod;
+        }
+    }
+
+    public async Task Shutdown(TimeSpan timeout)
+    {
+        // The queue stops here (silo shutdown or the queue moving to another silo): record what was delivered so the
+        // next reader re-delivers as little as possible.
+        if (Delivered > _checkpointed)
+        {
+            try
+            {
+                using var cancel = new CancellationTokenSource(timeout);
+                _nextCheckpoint = DateTime.MinValue;
+                await CheckpointIfDueAsync(cancel.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or Npgsql.NpgsqlException)
+            {
+                logger.LogWarning(e, "Could not record the delivery checkpoint of log partition {Partition} ({Provider}) on shutdown", partition, provider);
+            }
+        }
+    }
 
     /// <summary>The event a delivery token stands for, while it is in this queue's cache (for parking).</summary>
     public LogBatchContainer? Find(StreamSequenceToken? token) =>
@@ -118,6 +168,8 @@ internal sealed class LogQueueReceiver(
             logger.LogWarning("Delivery of log partition {Partition} ({Provider}) rewinds from {From} to {To}", partition, provider, _readPosition, position);
             _generation++;
             _readPosition = position;
+            _unreleased.Clear();
+            _checkpointed = position;
         }
     }
 
