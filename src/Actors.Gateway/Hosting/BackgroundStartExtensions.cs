@@ -74,29 +74,29 @@ public static class BackgroundStartExtensions
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Use(async (context, nextMiddleware) =>
-            {
-                if (!startup.IsStarted)
-                {
-                    var path = context.Request.Path;
-                    if (path.Equals("/health/ready") && !startup.Started.IsFaulted)
-                    {
-                        // Not ready yet, said cheaply: a probe polled during the start costs no health check run and
-                        // no error log line each time. (After a failed start the check itself reports the failure.)
-                        await NotReadyYetAsync(context);
-                        return;
-                    }
-
-                    if (!path.Equals("/health/live") && !path.Equals("/health/ready"))
-                    {
-                        await startup.Started.WaitAsync(context.RequestAborted);
-                    }
-                }
-
-                await nextMiddleware(context);
-            });
+            // Once started (every request but the first few), straight on: no async frame of its own per request.
+            app.Use((context, nextMiddleware) => startup.IsStarted ? nextMiddleware(context) : WhileStartingAsync(context, nextMiddleware));
             next(app);
         };
+
+        private async Task WhileStartingAsync(HttpContext context, RequestDelegate nextMiddleware)
+        {
+            var path = context.Request.Path;
+            if (path.Equals("/health/ready") && !startup.Started.IsFaulted)
+            {
+                // Not ready yet, said cheaply: a probe polled during the start costs no health check run and
+                // no error log line each time. (After a failed start the check itself reports the failure.)
+                await NotReadyYetAsync(context);
+                return;
+            }
+
+            if (!path.Equals("/health/live") && !path.Equals("/health/ready"))
+            {
+                await startup.Started.WaitAsync(context.RequestAborted);
+            }
+
+            await nextMiddleware(context);
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using Actors.Hosting;
+using Actors.Observability;
 using Orleans.Dashboard;
 
 namespace Actors.Gateway.Hosting;
@@ -27,7 +28,11 @@ public static class ClusterHostingExtensions
                 client.AddActorsPostgresStreams();
                 client.UseConnectionRetryFilter<RetryWhileClusterStarts>();
                 // The dashboard's data comes from the silos (they add it too); the gateway serves its pages.
-                client.AddActivityPropagation();
+                if (ObservabilityExtensions.IsOtlpConfigured(builder.Configuration))
+                {
+                    client.AddActivityPropagation();
+                }
+
                 client.AddDashboard();
             });
             return builder;

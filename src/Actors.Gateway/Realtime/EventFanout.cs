@@ -73,7 +73,13 @@ internal sealed class EventFanout(
         await StreamHandles.UnsubscribeAllAsync(handles, logger, "Realtime");
     }
 
-    internal async Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
+    internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token) =>
+        // Nobody follows anything (no socket, or none subscribed): every event (each up-vote's among them) would only be
+        // remembered for the duplicate check, then pushed to nobody. Not remembering it can let one repeat of it through
+        // to a later subscriber, which clients skip by position like any other repeat.
+        hub.IsIdle ? Task.CompletedTask : PushAsync(recorded);
+
+    private async Task PushAsync(RecordedEvent recorded)
     {
         try
         {

@@ -14,12 +14,16 @@ public sealed class RealtimeHub
     private readonly Lock _gate = new();
     private long _pushed;
     private long _dropped;
+    private volatile int _followed; // channels with subscribers, written under _gate
 
     /// <summary>Pushes queued for delivery since start (one per subscriber).</summary>
     public long Pushed => Interlocked.Read(ref _pushed);
 
     /// <summary>Pushes dropped since start because a subscriber's queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>True when nobody in this process follows any channel (read without a lock: one field).</summary>
+    public bool IsIdle => _followed == 0;
 
     /// <summary>True when anyone in this process follows <paramref name="channel"/>.</summary>
     public bool HasSubscribers(string channel) => _channels.TryGetValue(channel, out var subscribers) && subscribers.Length > 0;
@@ -32,6 +36,7 @@ public sealed class RealtimeHub
             if (!subscribers.Contains(outbox))
             {
                 _channels[channel] = subscribers.Add(outbox);
+                _followed = _channels.Count;
             }
         }
     }
@@ -51,6 +56,8 @@ public sealed class RealtimeHub
                 {
                     _channels[channel] = left;
                 }
+
+                _followed = _channels.Count;
             }
         }
     }

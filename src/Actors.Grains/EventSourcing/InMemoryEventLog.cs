@@ -1,8 +1,14 @@
+using System.Buffers.Binary;
+
 namespace Actors.EventSourcing;
 
 /// <summary>The embedded default: the whole log in this process's memory. Lost when the process stops.</summary>
 public sealed class InMemoryEventLog(TimeProvider time) : IEventLog
 {
+    // Event ids: one random Guid per log, its low half combined with the event's position (unique in this log, and
+    // another log starts from another random Guid). Guid.NewGuid per event was a read of the kernel's random device
+    // (a system call) per event, under the lock: ~2.5% of an up-vote's CPU, which appends three events.
+    private readonly Guid _idSeed = Guid.NewGuid();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private readonly List<RecordedEvent> _all = [];
@@ -27,8 +33,9 @@ public sealed class InMemoryEventLog(TimeProvider time) : IEventLog
             var recorded = new RecordedEvent[events.Count];
             for (var i = 0; i < events.Count; i++)
             {
+                var position = _all.Count + 1L;
                 var e = new RecordedEvent(
-                    streamId, stream.Count + 1, _all.Count + 1, Guid.NewGuid(), now, metadata.CorrelationId, metadata.CausationId, events[i]);
+                    streamId, stream.Count + 1, position, IdOf(position), now, metadata.CorrelationId, metadata.CausationId, events[i]);
                 stream.Add(e);
                 _all.Add(e);
                 recorded[i] = e;
@@ -36,6 +43,15 @@ public sealed class InMemoryEventLog(TimeProvider time) : IEventLog
 
             return Task.FromResult<IReadOnlyList<RecordedEvent>>(recorded);
         }
+    }
+
+    private Guid IdOf(long position)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _idSeed.TryWriteBytes(bytes);
+        var low = bytes[8..];
+        BinaryPrimitives.WriteInt64LittleEndian(low, BinaryPrimitives.ReadInt64LittleEndian(low) ^ position);
+        return new Guid(bytes);
     }
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)

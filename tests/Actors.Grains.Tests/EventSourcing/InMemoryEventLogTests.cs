@@ -40,4 +40,20 @@ public class InMemoryEventLogTests
 
         Assert.Equal([3L], page.Select(e => e.Position));
     }
+
+    [Fact]
+    public async Task Every_event_gets_its_own_id_and_another_log_other_ids()
+    {
+        await _log.AppendAsync("a-1", 0, ["x", "y"], EventMetadata.None);
+        await _log.AppendAsync("b-1", 0, ["z"], EventMetadata.None);
+        var other = new InMemoryEventLog(TimeProvider.System);
+        await other.AppendAsync("a-1", 0, ["x", "y"], EventMetadata.None);
+
+        var ids = (await _log.ReadAllAsync(0, 10)).Select(e => e.EventId).ToList();
+        var otherIds = (await other.ReadAllAsync(0, 10)).Select(e => e.EventId).ToList();
+
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.DoesNotContain(Guid.Empty, ids);
+        Assert.Empty(ids.Intersect(otherIds));
+    }
 }
