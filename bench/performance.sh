@@ -6,7 +6,7 @@
 #     runs      runs per throughput row (default 3; report the median)
 #     seconds   measured seconds per run (default 15)
 #     sections  comma-separated subset of memory,durable,coldstart (default all)
-# Needs: the .NET SDK, python3 (free ports, cold start), PostgreSQL's binaries (durable rows); wrk is optional (the
+# Needs: the .NET SDK, curl and python3 (readiness, free ports, cold start), PostgreSQL's binaries (durable rows); wrk is optional (the
 # wrk rows are skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
