@@ -36,7 +36,7 @@ public class BackgroundStartTests
         await using var app = Build(slow);
         var start = app.StartAsync();
         await slow.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using var client = app.GetTestClient();
+        using var client = await WebClientAsync(app);
 
         var page = client.GetAsync("/page");
         var live = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(30));
@@ -75,13 +75,33 @@ public class BackgroundStartTests
 
         var start = Task.Run(() => app.StartAsync());
         await constructing.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        using var client = app.GetTestClient();
+        using var client = await WebClientAsync(app);
         var live = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.False(start.IsCompleted);
         release.Set();
         await start.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// The test client, once the web server has started: it starts alongside the services, so a test that has just seen
+    /// a service being built or started may still be ahead of it.
+    /// </summary>
+    private static async Task<HttpClient> WebClientAsync(WebApplication app)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return app.GetTestClient();
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10); // "The server has not been started" yet
+            }
+        }
     }
 
     [Fact]
