@@ -76,7 +76,7 @@ if has memory; then
   row "transfers over HTTP" "${load[@]}" transfers "${common[@]}"
   runs_saved="$runs"; runs=1
   row "vote acknowledged -> top list" "${load[@]}" vote-latency "${common[@]}"
-  row "push to 1,000 WebSocket subscribers" "${load[@]}" ws-fanout --duration "${seconds}s" --users 5000
+  row "push to 1,000 WebSocket subscribers" "${load[@]}" ws-fanout --duration "${seconds}s" --users 12000
   runs="$runs_saved"
 fi
 

@@ -31,7 +31,7 @@ internal sealed class CpuMeter
         }
     }
 
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private const double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly TimeSpan _silo = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly double _postgres = PostgresSeconds();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
