@@ -81,8 +81,10 @@ CREATE OR REPLACE TRIGGER actors_events_append_only
 -- Append i writes p_counts[i] events to stream p_streams[i] if that stream is at version p_expected[i];
 -- its events are the next p_counts[i] entries of the per-event arrays. A stream appears at most once per call
 -- (the caller defers a second append of a stream to its next call).
+-- p_groups[i] makes appends all-or-nothing together: the appends of one group are written only if every one of
+-- them finds its stream at its expected version (a transfer records itself and both accounts' legs this way).
 -- Returns one row per append: accepted (first_position not null, current_version = new version) or refused
--- (first_position null, current_version = the version found). Refused appends do not affect the others.
+-- (first_position null, current_version = the version found). Refused appends do not affect other groups.
 --
 -- Why readers can trust positions: the actors_log_head row is locked FOR UPDATE before positions are taken and
 -- stays locked until this transaction commits or rolls back. So transactions take positions in commit order: when
@@ -98,7 +100,8 @@ CREATE OR REPLACE FUNCTION actors_append(
     p_types        text[],
     p_payloads     bytea[],
     p_correlations text[],
-    p_causations   text[])
+    p_causations   text[],
+    p_groups       int[])
 RETURNS TABLE (append_index int, current_version bigint, first_position bigint, recorded_at timestamptz)
 LANGUAGE plpgsql AS
 $$
@@ -108,21 +111,24 @@ DECLARE
 BEGIN
     SELECT h.position INTO v_head FROM actors_log_head h WHERE h.id = 1 FOR UPDATE;
 
-    -- One statement for the whole batch: check every expected version, insert the accepted appends' events at
+    -- One statement for the whole batch: check every expected version, insert the accepted groups' events at
     -- consecutive positions after the head, report every append.
     RETURN QUERY
     WITH appends AS (
-        SELECT a.i::int AS i, a.stream, a.expected, a.n,
+        SELECT a.i::int AS i, a.stream, a.expected, a.n, a.grp,
                (sum(a.n) OVER (ORDER BY a.i) - a.n)::int AS event_offset
-        FROM unnest(p_streams, p_expected, p_counts) WITH ORDINALITY AS a (stream, expected, n, i)
+        FROM unnest(p_streams, p_expected, p_counts, p_groups) WITH ORDINALITY AS a (stream, expected, n, grp, i)
     ), checked AS (
         SELECT ap.*, coalesce((SELECT max(e.version) FROM actors_events e WHERE e.stream_id = ap.stream), 0) AS found
         FROM appends ap
-    ), accepted AS (
-        SELECT c.i, c.stream, c.expected, c.n, c.event_offset,
-               v_head + sum(c.n) OVER (ORDER BY c.i) - c.n AS position_offset
+    ), judged AS (
+        SELECT c.*, bool_and(c.found = c.expected) OVER (PARTITION BY c.grp) AS group_ok
         FROM checked c
-        WHERE c.found = c.expected
+    ), accepted AS (
+        SELECT j.i, j.stream, j.expected, j.n, j.event_offset,
+               v_head + sum(j.n) OVER (ORDER BY j.i) - j.n AS position_offset
+        FROM judged j
+        WHERE j.group_ok
     ), inserted AS (
         INSERT INTO actors_events
             (position, stream_id, version, category, partition, event_id, type_name, payload,
@@ -133,17 +139,37 @@ BEGIN
         FROM accepted acc, generate_series(1, acc.n) AS k
         RETURNING 1
     )
-    SELECT c.i,
-           CASE WHEN acc.i IS NULL THEN c.found ELSE c.expected + c.n END,
+    SELECT j.i,
+           CASE WHEN acc.i IS NULL THEN j.found ELSE j.expected + j.n END,
            acc.position_offset + 1,
            CASE WHEN acc.i IS NULL THEN NULL ELSE v_now END
-    FROM checked c LEFT JOIN accepted acc ON acc.i = c.i
-    ORDER BY c.i;
+    FROM judged j LEFT JOIN accepted acc ON acc.i = j.i
+    ORDER BY j.i;
 
     UPDATE actors_log_head
     SET position = (SELECT coalesce(max(e.position), v_head) FROM actors_events e WHERE e.position > v_head)
     WHERE id = 1;
 END
+$$;
+
+-- The form without groups (every append on its own), as silos of earlier versions call it during a rolling upgrade.
+CREATE OR REPLACE FUNCTION actors_append(
+    p_streams      text[],
+    p_expected     bigint[],
+    p_counts       int[],
+    p_categories   text[],
+    p_partitions   smallint[],
+    p_event_ids    uuid[],
+    p_types        text[],
+    p_payloads     bytea[],
+    p_correlations text[],
+    p_causations   text[])
+RETURNS TABLE (append_index int, current_version bigint, first_position bigint, recorded_at timestamptz)
+LANGUAGE sql AS
+$$
+    SELECT * FROM actors_append(p_streams, p_expected, p_counts, p_categories, p_partitions, p_event_ids, p_types,
+                                p_payloads, p_correlations, p_causations,
+                                ARRAY(SELECT g::int FROM generate_series(1, cardinality(p_streams)) AS g))
 $$;
 
 -- Latest snapshot of a long stream (bank accounts): state at `version`, same payload rules as events.

@@ -26,6 +26,18 @@ public sealed record AccountReply(
     public long Position { get; init; }
 }
 
+/// <summary>
+/// An account's decision on one transfer leg, not yet recorded: the events to append at <see cref="ExpectedVersion"/>
+/// (none when the leg is already done), or the rule that refused it. The transfer process records it together with
+/// the other leg and its own outcome in one atomic append, which fails if the account moved on meanwhile.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("accounts.prepared-leg")]
+public sealed record PreparedLeg(
+    [property: Id(0)] long ExpectedVersion,
+    [property: Id(1)] IReadOnlyList<IAccountEvent> Events,
+    [property: Id(2)] Rejection? Rejection,
+    [property: Id(3)] string Currency);
+
 /// <summary>What the requester sees of a transfer.</summary>
 /// <param name="Status"><c>pending</c>, <c>completed</c> or <c>failed</c>.</param>
 /// <param name="Reason">Why it failed (a stable rejection code such as <c>insufficient-funds</c>), else null.</param>

@@ -50,6 +50,19 @@ public interface IAccountGrain : IGrainWithGuidKey
 
     /// <summary>Last step, idempotent: the debited transfer arrived; it can no longer be refunded.</summary>
     Task<AccountReply> SettleTransfer(string transferId);
+
+    /// <summary>
+    /// One-commit transfer, source side: decides debit-and-settle of <paramref name="transferId"/> (the rules of
+    /// <see cref="DebitForTransfer"/>) without recording it. Reads the log first when this activation is behind
+    /// <paramref name="atLeastVersion"/>.
+    /// </summary>
+    Task<PreparedLeg> PrepareTransferOut(string transferId, Guid to, long amount, long by, long atLeastVersion);
+
+    /// <summary>One-commit transfer, target side: decides the credit (the rules of <see cref="CreditForTransfer"/>) without recording it.</summary>
+    Task<PreparedLeg> PrepareTransferIn(string transferId, Guid from, long amount, string currency, long atLeastVersion);
+
+    /// <summary>Takes in events of this account that a transfer recorded (repeats ignored, gaps read from the log).</summary>
+    Task Learn(IReadOnlyList<RecordedEvent> committed);
 }
 
 /// <summary>

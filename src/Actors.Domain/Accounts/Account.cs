@@ -53,6 +53,12 @@ public sealed record CloseAccount(long By, DateTimeOffset At) : AccountCommand(A
 
 public sealed record DebitTransfer(string TransferId, Guid To, long Amount, long By, DateTimeOffset At) : AccountCommand(At);
 
+/// <summary>
+/// Debit and settle at once: for a transfer recorded in one commit together with the target's credit, so the money
+/// can never be left in flight.
+/// </summary>
+public sealed record SendTransfer(string TransferId, Guid To, long Amount, long By, DateTimeOffset At) : AccountCommand(At);
+
 public sealed record CreditTransfer(string TransferId, Guid From, long Amount, string Currency, DateTimeOffset At) : AccountCommand(At);
 
 public sealed record RefundTransfer(string TransferId, string Reason, DateTimeOffset At) : AccountCommand(At);
@@ -75,6 +81,7 @@ public static class Account
         WithdrawMoney c => Withdraw(c, state),
         CloseAccount c => Close(c, state),
         DebitTransfer c => Debit(c, state),
+        SendTransfer c => Send(c, state),
         CreditTransfer c => Credit(c, state),
         RefundTransfer c => Refund(c, state),
         SettleTransfer c => Settle(c, state),
@@ -215,6 +222,14 @@ public static class Account
         }
 
         return new TransferDebited(state.Id, c.TransferId, c.To, c.Amount, c.By, c.At);
+    }
+
+    private static Decision<IAccountEvent> Send(SendTransfer c, AccountState state)
+    {
+        var debit = Debit(new DebitTransfer(c.TransferId, c.To, c.Amount, c.By, c.At), state);
+        return debit is { Rejection: null, Events: [TransferDebited debited] }
+            ? Decision<IAccountEvent>.Accept(debited, new TransferSettled(state.Id, c.TransferId, c.At))
+            : debit; // refused, or already debited (then the step-by-step path owns this transfer)
     }
 
     private static Decision<IAccountEvent> Credit(CreditTransfer c, AccountState state)

@@ -77,6 +77,9 @@ public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
 /// </summary>
 public sealed record RecordLegs(string Currency, Rejection? CreditRefusal, DateTimeOffset At) : TransferCommand(At);
 
+/// <summary>An account refused its leg before anything was recorded: the transfer fails and nothing moved.</summary>
+public sealed record RecordRefused(Rejection Refusal, DateTimeOffset At) : TransferCommand(At);
+
 public sealed record RecordRefunded(DateTimeOffset At) : TransferCommand(At);
 
 /// <summary>
@@ -107,6 +110,8 @@ public static class Transfer
         RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
         RecordLegs c => Legs(c, state),
+        RecordRefused c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
+            : new TransferFailed(state.Id, c.Refusal.Code, c.At),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),
     };
 

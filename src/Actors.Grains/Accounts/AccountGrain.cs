@@ -1,5 +1,6 @@
 using Actors.EventSourcing;
 using Actors.Hosting;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Accounts;
@@ -21,6 +22,9 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event);
 
+    /// <summary>Transfers record an account's legs in their own atomic appends: a moved stream is news to catch up on, not a split brain.</summary>
+    protected override bool CatchUpOnConflict => true;
+
     public Task<AccountReply> Open(long owner, string currency) => Handle(new OpenAccount(Id, owner, currency, time.GetUtcNow()));
 
     public Task<AccountReply> Deposit(long by, long amount) => Handle(new DepositMoney(amount, by, time.GetUtcNow()));
@@ -40,6 +44,14 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     public Task<AccountReply> SettleTransfer(string transferId) =>
         Handle(new SettleTransfer(transferId, time.GetUtcNow()), TransferCause(transferId));
+
+    public Task<PreparedLeg> PrepareTransferOut(string transferId, Guid to, long amount, long by, long atLeastVersion) =>
+        Prepare(new SendTransfer(transferId, to, amount, by, time.GetUtcNow()), atLeastVersion);
+
+    public Task<PreparedLeg> PrepareTransferIn(string transferId, Guid from, long amount, string currency, long atLeastVersion) =>
+        Prepare(new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()), atLeastVersion);
+
+    public Task Learn(IReadOnlyList<RecordedEvent> committed) => LearnAsync(committed);
 
     public Task<AccountView?> GetView() => Task.FromResult(State.ToView(Version));
 
@@ -81,6 +93,18 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         return rejection is null
             ? new AccountReply(State.ToView(Version), null) { Position = events.Count > 0 ? events[^1].Position : 0 }
             : new AccountReply(null, rejection);
+    }
+
+    private async Task<PreparedLeg> Prepare(AccountCommand command, long atLeastVersion)
+    {
+        var (version, decision) = await PrepareAsync(state => Account.Decide(command, state), atLeastVersion);
+        if (decision.Rejection is { } rejection)
+        {
+            // Final: the transfer records the refusal. An accepted leg is counted by the transfer once it is recorded.
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), command.GetType().Name, "rejected", rejection);
+        }
+
+        return new PreparedLeg(version, decision.Events, decision.Rejection, State.Currency);
     }
 
     private static string TransferCause(string transferId) => AccountIds.TransferStreamOf(transferId);

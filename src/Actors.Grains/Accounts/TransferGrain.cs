@@ -1,5 +1,6 @@
 using Actors.EventSourcing;
 using Actors.Hosting;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public sealed class TransferGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
+        ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         // Off by default: the durable mode's TransferRecovery finds pending transfers in the log (no write per transfer).
         _remind = options.Value.ResumeWithReminders;
         if (IsPending)
@@ -52,8 +53,17 @@ public sealed class TransferGrain(
 
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
-        var (rejection, _) = await DecideAsync(state => Transfer.Decide(new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow()), state));
-        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
+        var request = new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow());
+        if (State.Step == TransferStep.None && !IsStale
+            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] }
+            && await TryInOneCommitAsync(requested))
+        {
+            ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
+            return new TransferReply(State.ToView(Version), null);
+        }
+
+        var (rejection, _) = await DecideAsync(state => Transfer.Decide(request, state));
+        ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             return new TransferReply(null, rejection);
@@ -63,9 +73,95 @@ public sealed class TransferGrain(
         return new TransferReply(State.ToView(Version), null);
     }
 
+    /// <summary>
+    /// The fast path: each account decides its leg without recording it, and the transfer's request and outcome are
+    /// recorded with both legs in one atomic append, at the versions the accounts decided on. Nothing is ever pending
+    /// and a crash leaves either the whole transfer or nothing. When an account moved on meanwhile (the append writes
+    /// nothing then), it decides again on its newer state; after <see cref="OneCommitAttempts"/> such races, or when an
+    /// account finds the transfer already under way, false: the step-by-step path takes over.
+    /// </summary>
+    private async Task<bool> TryInOneCommitAsync(TransferRequested requested)
+    {
+        var source = GrainFactory.GetGrain<IAccountGrain>(requested.From);
+        var target = GrainFactory.GetGrain<IAccountGrain>(requested.To);
+        var (sourceStream, targetStream) = (AccountIds.StreamOf(requested.From), AccountIds.StreamOf(requested.To));
+        long sourceAt = 0, targetAt = 0;
+        for (var attempt = 0; attempt < OneCommitAttempts; attempt++)
+        {
+            var debit = await source.PrepareTransferOut(Id, requested.To, requested.Amount, requested.RequestedBy, sourceAt);
+            if (debit.Rejection is { } debitRefused)
+            {
+                await RecordRefusedAsync(requested, debitRefused);
+                return true;
+            }
+
+            var credit = debit.Events.Count == 0
+                ? null
+                : await target.PrepareTransferIn(Id, requested.From, requested.Amount, debit.Currency, targetAt);
+            if (credit?.Rejection is { } creditRefused)
+            {
+                await RecordRefusedAsync(requested, creditRefused);
+                return true;
+            }
+
+            if (credit is null || credit.Events.Count == 0)
+            {
+                return false; // a leg is already recorded under this id: only the step-by-step path can finish it safely
+            }
+
+            var cause = MetadataFor(StreamId);
+            var outcome = Transfer.Decide(new RecordLegs(debit.Currency, null, requested.At), Transfer.Evolve(State, requested));
+            try
+            {
+                var recorded = await AppendTogetherAsync(
+                    [requested, .. outcome.Events],
+                    [
+                        new StreamAppend(sourceStream, debit.ExpectedVersion, [.. debit.Events], cause),
+                        new StreamAppend(targetStream, credit.ExpectedVersion, [.. credit.Events], cause),
+                    ]);
+                ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(SendTransfer), "accepted", null);
+                ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(CreditTransfer), "accepted", null);
+                await TellAccountsAsync(source, recorded[1], target, recorded[2]);
+                return true;
+            }
+            catch (WrongExpectedVersionException moved) when (moved.StreamId == sourceStream || moved.StreamId == targetStream)
+            {
+                // Nothing was written. The account's next answer comes from a state that includes the newer events.
+                (sourceAt, targetAt) = moved.StreamId == sourceStream ? (moved.ActualVersion, targetAt) : (sourceAt, moved.ActualVersion);
+            }
+        }
+
+        return false;
+    }
+
+    private const int OneCommitAttempts = 3;
+
+    private async Task RecordRefusedAsync(TransferRequested requested, Rejection refusal)
+    {
+        var failed = Transfer.Decide(new RecordRefused(refusal, requested.At), Transfer.Evolve(State, requested));
+        await AppendAsync([requested, .. failed.Events]);
+    }
+
+    /// <summary>
+    /// Lets both accounts apply what was recorded for them before the caller hears the transfer is done, so a read of
+    /// either account afterwards shows it. Not essential to correctness: an account that misses this catches up from
+    /// the log when its next append finds its stream moved.
+    /// </summary>
+    private async Task TellAccountsAsync(IAccountGrain source, IReadOnlyList<RecordedEvent> debited, IAccountGrain target, IReadOnlyList<RecordedEvent> credited)
+    {
+        try
+        {
+            await Task.WhenAll(source.Learn(debited), target.Learn(credited));
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Transfer {TransferId} is recorded, but an account did not take it in yet; it will catch up from the log.", Id);
+        }
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, pending: false); // counted again where it wakes up
+        ActorsMetrics.PendingTransfers.Mark(Id, pending: false); // counted again where it wakes up
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -183,7 +279,7 @@ public sealed class TransferGrain(
         }
 
         var (rejection, _) = await DecideAsync(state => Transfer.Decide(answer, state), command: answer.GetType().Name);
-        Actors.Observability.ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
+        ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
         {
             throw new InvalidOperationException($"Transfer {Id} refused its own step answer: {rejection}");

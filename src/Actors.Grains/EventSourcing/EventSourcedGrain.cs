@@ -152,6 +152,17 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.General);
 
     /// <summary>
+    /// Whether an append that finds the stream moved on catches up from the log and decides again (up to
+    /// <see cref="MaxCatchUps"/> times) instead of giving the activation up as stale; a refusal, which appends nothing
+    /// and so cannot find out, first checks the log for newer events (one read, only on the rare refusals). Right for aggregates whose stream
+    /// other writers may extend legitimately (an account written by a transfer's atomic append): optimistic concurrency
+    /// on the log still guarantees that every decision was made on the stream's latest state.
+    /// </summary>
+    protected virtual bool CatchUpOnConflict => false;
+
+    private const int MaxCatchUps = 3;
+
+    /// <summary>
     /// Runs <paramref name="decide"/> on the current state and, when it accepts, appends and applies its events.
     /// Returns the rejection, if any, and the recorded events (empty when the command was already satisfied).
     /// </summary>
@@ -162,16 +173,92 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     protected async Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> DecideAsync(
         Func<TState, Decision<TEvent>> decide, string? causationId = null, [CallerMemberName] string command = "")
     {
-        var decision = decide(State);
-        var outcome = decision.Rejection is not null ? "rejected" : decision.Events.Count == 0 ? "unchanged" : "accepted";
-        ActorsMetrics.RecordDecision(GetType().Name, command, outcome, decision.Rejection);
-        if (decision.Rejection is { } rejection)
+        for (var attempt = 1; ; attempt++)
         {
-            return (rejection, []);
+            var decision = decide(State);
+            if (decision.Rejection is not null && CatchUpOnConflict && attempt == 1 && await CatchUpAsync())
+            {
+                continue; // refused on a state the log had moved past: answer from the newer state
+            }
+
+            if (decision.Rejection is { } rejection)
+            {
+                ActorsMetrics.RecordDecision(GetType().Name, command, "rejected", rejection);
+                return (rejection, []);
+            }
+
+            try
+            {
+                var recorded = await AppendAsync(decision.Events, causationId);
+                ActorsMetrics.RecordDecision(GetType().Name, command, recorded.Count == 0 ? "unchanged" : "accepted", null);
+                return (null, recorded);
+            }
+            catch (WrongExpectedVersionException) when (CatchUpOnConflict && attempt < MaxCatchUps)
+            {
+                await CatchUpAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decides <paramref name="decide"/> on the current state without appending, for a writer that records the events
+    /// together with other streams' (<see cref="AppendTogetherAsync"/>): the answer holds the version the events must
+    /// be appended at. Reads the log first when this activation is behind <paramref name="atLeastVersion"/> (a retry
+    /// after that writer found the stream further on).
+    /// </summary>
+    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide, long atLeastVersion)
+    {
+        if (Version < atLeastVersion)
+        {
+            await CatchUpAsync();
         }
 
-        return (null, await AppendAsync(decision.Events, causationId));
+        var decision = decide(State);
+        if (decision.Rejection is not null && CatchUpOnConflict && await CatchUpAsync())
+        {
+            decision = decide(State); // a refusal is final for the caller: make sure it is not one from an older state
+        }
+
+        return (Version, decision);
     }
+
+    /// <summary>
+    /// Takes in events another writer appended to this stream (a transfer that recorded both accounts' legs in one
+    /// commit). Events already known are ignored; a gap is filled from the log.
+    /// </summary>
+    protected async Task LearnAsync(IReadOnlyList<RecordedEvent> committed)
+    {
+        if (committed.Count == 0 || committed[^1].Version <= Version)
+        {
+            return;
+        }
+
+        var before = Version;
+        if (committed[0].Version == Version + 1)
+        {
+            Fold(committed, 0);
+        }
+        else
+        {
+            await CatchUpAsync();
+            return;
+        }
+
+        SnapshotIfDue(before);
+    }
+
+    /// <summary>Folds whatever the log holds after <see cref="Version"/>; true when there was anything.</summary>
+    private async Task<bool> CatchUpAsync()
+    {
+        var before = Version;
+        Fold(await _log.ReadStreamAsync(StreamId, Version), 0);
+        SnapshotIfDue(before);
+        return Version != before;
+    }
+
+    /// <summary>The metadata of events appended now, on behalf of the current request.</summary>
+    protected static EventMetadata MetadataFor(string? causationId) =>
+        new(RequestContext.Get(RequestContextKeys.CorrelationId) as string, causationId);
 
     /// <summary>Appends <paramref name="events"/> at the current version, applies them and delivers them to streams.</summary>
     protected async Task<IReadOnlyList<RecordedEvent>> AppendAsync(IReadOnlyList<TEvent> events, string? causationId = null)
@@ -181,46 +268,105 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             return [];
         }
 
-        var metadata = new EventMetadata(RequestContext.Get(RequestContextKeys.CorrelationId) as string, causationId);
         IReadOnlyList<RecordedEvent> recorded;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            recorded = await _log.AppendAsync(StreamId, Version, events, metadata);
+            recorded = await _log.AppendAsync(StreamId, Version, events, MetadataFor(causationId));
         }
         catch (WrongExpectedVersionException)
+        {
+            OnOwnStreamConflict();
+            throw;
+        }
+
+        ActorsMetrics.RecordAppended(recorded, started);
+        Apply(recorded);
+        if (_delivery.PublishAfterAppend)
+        {
+            await PublishAsync(_stream ??= StreamOf(StreamId), recorded);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="events"/> to this stream at the current version together with <paramref name="others"/>,
+    /// all or nothing, in one commit (<see cref="IEventLog.AppendAtomicallyAsync"/>); applies this stream's events.
+    /// Returns the recorded events per stream: this one's first, then the others' in order. The other aggregates learn
+    /// of their events from the caller.
+    /// </summary>
+    /// <exception cref="WrongExpectedVersionException">A stream had moved on; nothing was written.</exception>
+    protected async Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendTogetherAsync(
+        IReadOnlyList<TEvent> events, IReadOnlyList<StreamAppend> others, string? causationId = null)
+    {
+        var appends = new StreamAppend[others.Count + 1];
+        appends[0] = new StreamAppend(StreamId, Version, [.. events], MetadataFor(causationId));
+        for (var i = 0; i < others.Count; i++)
+        {
+            appends[i + 1] = others[i];
+        }
+
+        IReadOnlyList<IReadOnlyList<RecordedEvent>> recorded;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            recorded = await _log.AppendAtomicallyAsync(appends);
+        }
+        catch (WrongExpectedVersionException e) when (e.StreamId == StreamId)
+        {
+            OnOwnStreamConflict();
+            throw;
+        }
+
+        foreach (var stream in recorded)
+        {
+            ActorsMetrics.RecordAppended(stream, started);
+        }
+
+        Apply(recorded[0]);
+        if (_delivery.PublishAfterAppend)
+        {
+            // In-memory mode: the writer delivers every stream it wrote (the other aggregates only learn of their events).
+            await PublishAsync(_stream ??= StreamOf(StreamId), recorded[0]);
+            for (var i = 1; i < recorded.Count; i++)
+            {
+                await PublishAsync(StreamOf(others[i - 1].StreamId), recorded[i]);
+            }
+        }
+
+        return recorded;
+    }
+
+    private void OnOwnStreamConflict()
+    {
+        if (!CatchUpOnConflict)
         {
             // Another activation of this aggregate wrote first (a split brain after a silo failure). Our state is
             // stale: never overwrite; drop this activation so the next command reloads from the log.
             IsStale = true;
             DeactivateOnIdle();
-            throw;
         }
+    }
 
-        ActorsMetrics.RecordAppended(recorded, started);
+    private void Apply(IReadOnlyList<RecordedEvent> recorded)
+    {
         var before = Version;
+        Fold(recorded, 0);
+        SnapshotIfDue(before);
+    }
+
+    // Only in the in-memory mode: the log is in this process, so a crash loses log and queue together. Durable modes
+    // deliver by reading the log instead (no dual write).
+    private IAsyncStream<RecordedEvent> StreamOf(string streamId) =>
+        this.GetStreamProvider(EventStreams.ProviderName).GetStream<RecordedEvent>(EventStreams.OrleansStreamOf(streamId));
+
+    private static async Task PublishAsync(IAsyncStream<RecordedEvent> stream, IReadOnlyList<RecordedEvent> recorded)
+    {
         foreach (var e in recorded)
         {
-            State = Evolve(State, (TEvent)e.Data);
+            await stream.OnNextAsync(e);
         }
-
-        Version = recorded[^1].Version;
-        Position = recorded[^1].Position;
-        SnapshotIfDue(before);
-
-        if (_delivery.PublishAfterAppend)
-        {
-            // Only in the in-memory mode: the log is in this process, so a crash loses log and queue together.
-            // Durable modes deliver by reading the log instead (no dual write).
-            var stream = _stream ??= this.GetStreamProvider(EventStreams.ProviderName)
-                .GetStream<RecordedEvent>(EventStreams.OrleansStreamOf(StreamId));
-            foreach (var e in recorded)
-            {
-                await stream.OnNextAsync(e);
-            }
-        }
-
-        return recorded;
     }
 }
 

@@ -11,6 +11,17 @@ public interface IEventLog
     Task<IReadOnlyList<RecordedEvent>> AppendAsync(
         string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends to several distinct streams as one: every stream is checked at its expected version, and either all
+    /// the appends are written (in one commit, at consecutive positions, in the order given) or, when any stream has
+    /// moved, none is. The result holds each append's recorded events, in the order of <paramref name="appends"/>.
+    /// Lets one process record facts of several aggregates together, each decided by its own aggregate on the state
+    /// it had at the version the append expects.
+    /// </summary>
+    /// <exception cref="WrongExpectedVersionException">A stream was not at its expected version (the first such stream); nothing was written.</exception>
+    Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
+        IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default);
+
     /// <summary>The events of one stream with a version greater than <paramref name="afterVersion"/>, in order.</summary>
     Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default);
 
@@ -21,6 +32,9 @@ public interface IEventLog
     Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
         long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One stream's part of <see cref="IEventLog.AppendAtomicallyAsync"/>.</summary>
+public sealed record StreamAppend(string StreamId, long ExpectedVersion, IReadOnlyList<object> Events, EventMetadata Metadata);
 
 /// <summary>Who asked for the events being appended.</summary>
 public sealed record EventMetadata(string? CorrelationId, string? CausationId)

@@ -19,30 +19,70 @@ public sealed class InMemoryEventLog(TimeProvider time) : IEventLog
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_streams.TryGetValue(streamId, out var stream))
-            {
-                stream = [];
-                _streams.Add(streamId, stream);
-            }
-
-            if (stream.Count != expectedVersion)
-            {
-                throw new WrongExpectedVersionException(streamId, expectedVersion, stream.Count);
-            }
-
-            var recorded = new RecordedEvent[events.Count];
-            for (var i = 0; i < events.Count; i++)
-            {
-                var position = _all.Count + 1L;
-                var e = new RecordedEvent(
-                    streamId, stream.Count + 1, position, IdOf(position), now, metadata.CorrelationId, metadata.CausationId, events[i]);
-                stream.Add(e);
-                _all.Add(e);
-                recorded[i] = e;
-            }
-
-            return Task.FromResult<IReadOnlyList<RecordedEvent>>(recorded);
+            var stream = StreamAt(streamId, expectedVersion);
+            return Task.FromResult(Write(stream, streamId, events, metadata, now));
         }
+    }
+
+    public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
+        IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        if (appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).Count() != appends.Count)
+        {
+            throw new ArgumentException("An atomic append names each stream once.", nameof(appends));
+        }
+
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            // Every check before any write: all or nothing.
+            var streams = appends.Select(a => StreamAt(a.StreamId, a.ExpectedVersion)).ToArray();
+            var recorded = new IReadOnlyList<RecordedEvent>[appends.Count];
+            for (var i = 0; i < appends.Count; i++)
+            {
+                recorded[i] = Write(streams[i], appends[i].StreamId, appends[i].Events, appends[i].Metadata, now);
+            }
+
+            return Task.FromResult<IReadOnlyList<IReadOnlyList<RecordedEvent>>>(recorded);
+        }
+    }
+
+    private List<RecordedEvent> StreamAt(string streamId, long expectedVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        if (!_streams.TryGetValue(streamId, out var stream))
+        {
+            if (expectedVersion != 0)
+            {
+                throw new WrongExpectedVersionException(streamId, expectedVersion, 0);
+            }
+
+            stream = [];
+            _streams.Add(streamId, stream);
+        }
+
+        if (stream.Count != expectedVersion)
+        {
+            throw new WrongExpectedVersionException(streamId, expectedVersion, stream.Count);
+        }
+
+        return stream;
+    }
+
+    private IReadOnlyList<RecordedEvent> Write(List<RecordedEvent> stream, string streamId, IReadOnlyList<object> events, EventMetadata metadata, DateTimeOffset now)
+    {
+        var recorded = new RecordedEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var position = _all.Count + 1L;
+            var e = new RecordedEvent(
+                streamId, stream.Count + 1, position, IdOf(position), now, metadata.CorrelationId, metadata.CausationId, events[i]);
+            stream.Add(e);
+            _all.Add(e);
+            recorded[i] = e;
+        }
+
+        return recorded;
     }
 
     private Guid IdOf(long position)

@@ -38,7 +38,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     private readonly Serializer _serializer;
     private readonly PostgresEventLogOptions _options;
     private readonly ILogger<PostgresEventLog> _logger;
-    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
 
@@ -60,14 +60,44 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             return Task.FromResult<IReadOnlyList<RecordedEvent>>([]);
         }
 
-        var pending = new PendingAppend(streamId, expectedVersion, events, metadata, events.Select(e => _serializer.SerializeToArray(e)).ToArray());
+        var pending = new PendingWrite([Prepare(streamId, expectedVersion, events, metadata)], atomic: false);
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(PostgresEventLog));
         }
 
-        return pending.Completion.Task;
+        return pending.Single!.Task;
     }
+
+    public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
+        IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        if (appends.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<IReadOnlyList<RecordedEvent>>>([]);
+        }
+
+        if (appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).Count() != appends.Count)
+        {
+            throw new ArgumentException("An atomic append names each stream once.", nameof(appends));
+        }
+
+        foreach (var append in appends)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(append.ExpectedVersion);
+        }
+
+        var pending = new PendingWrite(appends.Select(a => Prepare(a.StreamId, a.ExpectedVersion, a.Events, a.Metadata)).ToArray(), atomic: true);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresEventLog));
+        }
+
+        return pending.Atomic!.Task;
+    }
+
+    private PendingAppend Prepare(string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata) =>
+        new(streamId, expectedVersion, events, metadata, events.Select(e => _serializer.SerializeToArray(e)).ToArray());
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
     {
@@ -135,7 +165,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
         while (_pending.Reader.TryRead(out var left))
         {
-            left.Completion.TrySetException(new ObjectDisposedException(nameof(PostgresEventLog)));
+            left.Fail(new ObjectDisposedException(nameof(PostgresEventLog)));
         }
 
         _stopping.Dispose();
@@ -177,21 +207,23 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<PendingAppend>(_options.MaxAppendsPerCommit);
+        var batch = new List<PendingWrite>(_options.MaxAppendsPerCommit);
         var streams = new HashSet<string>(StringComparer.Ordinal);
-        // A second append to a stream already in the batch waits for the next one (actors_append takes each
-        // stream once); it can only be a stale duplicate anyway, since a grain awaits its append.
-        var deferred = new Queue<PendingAppend>();
+        // A write naming a stream already in the batch waits for the next one (actors_append takes each stream once);
+        // it can only be a stale duplicate or a later write of that stream, which must see the first one's outcome.
+        var deferred = new Queue<PendingWrite>();
         while (deferred.Count > 0 || await _pending.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             batch.Clear();
             streams.Clear();
+            var appends = 0;
             for (var n = deferred.Count; n > 0; n--)
             {
                 var next = deferred.Dequeue();
-                if (streams.Add(next.StreamId))
+                if (TryTake(next))
                 {
                     batch.Add(next);
+                    appends += next.Appends.Length;
                 }
                 else
                 {
@@ -199,11 +231,12 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
                 }
             }
 
-            while (batch.Count < _options.MaxAppendsPerCommit && _pending.Reader.TryRead(out var next))
+            while (appends < _options.MaxAppendsPerCommit && _pending.Reader.TryRead(out var next))
             {
-                if (streams.Add(next.StreamId))
+                if (TryTake(next))
                 {
                     batch.Add(next);
+                    appends += next.Appends.Length;
                 }
                 else
                 {
@@ -219,13 +252,13 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                await CommitAsync(batch, _stopping.Token).ConfigureAwait(false);
-                RecordCommit(batch, started);
+                await CommitAsync(batch, appends, _stopping.Token).ConfigureAwait(false);
+                RecordCommit(batch, appends, started);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
             {
                 // The version check inside actors_append should make this impossible; the UNIQUE constraint is the
-                // fence if it ever is not. Isolate the offender so the other appends of the batch still commit.
+                // fence if it ever is not. Isolate the offender so the other writes of the batch still commit.
                 foreach (var single in batch)
                 {
                     await CommitAloneAsync(single).ConfigureAwait(false);
@@ -236,39 +269,57 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
                 Fail(batch, e);
             }
         }
+
+        bool TryTake(PendingWrite write)
+        {
+            foreach (var append in write.Appends)
+            {
+                if (streams.Contains(append.StreamId))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var append in write.Appends)
+            {
+                streams.Add(append.StreamId);
+            }
+
+            return true;
+        }
     }
 
-    private static void RecordCommit(List<PendingAppend> batch, long started)
+    private static void RecordCommit(List<PendingWrite> batch, int appends, long started)
     {
         ActorsMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        ActorsMetrics.CommitAppends.Record(batch.Count);
+        ActorsMetrics.CommitAppends.Record(appends);
         if (ActorsMetrics.CommitQueueWait.Enabled)
         {
-            foreach (var append in batch)
+            foreach (var write in batch)
             {
-                ActorsMetrics.CommitQueueWait.Record(Stopwatch.GetElapsedTime(append.Queued, started).TotalMilliseconds);
+                ActorsMetrics.CommitQueueWait.Record(Stopwatch.GetElapsedTime(write.Queued, started).TotalMilliseconds);
             }
         }
     }
 
-    private async Task CommitAloneAsync(PendingAppend append)
+    private async Task CommitAloneAsync(PendingWrite write)
     {
         try
         {
-            await CommitAsync([append], _stopping.Token).ConfigureAwait(false);
+            await CommitAsync([write], write.Appends.Length, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            Fail([append], e);
+            Fail([write], e);
         }
     }
 
-    private void Fail(IReadOnlyList<PendingAppend> batch, Exception e)
+    private void Fail(IReadOnlyList<PendingWrite> batch, Exception e)
     {
         if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && batch.Count == 1)
         {
-            var append = batch[0];
-            append.Completion.TrySetException(new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, -1));
+            var append = batch[0].Appends[0];
+            batch[0].Fail(new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, -1));
             return;
         }
 
@@ -276,46 +327,61 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         // The cause stays in this silo's log: the exception crosses to clients, and database exceptions do not serialize.
         var error = new EventLogUnavailableException(
             $"The event log (PostgreSQL) did not confirm the append ({e.GetType().Name}: {e.Message}). Nothing was acknowledged; retry later.");
-        foreach (var append in batch)
+        foreach (var write in batch)
         {
-            append.Completion.TrySetException(error);
+            write.Fail(error);
         }
     }
 
-    private async Task CommitAsync(IReadOnlyList<PendingAppend> batch, CancellationToken cancellationToken)
+    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch, int appendCount, CancellationToken cancellationToken)
     {
-        var eventCount = batch.Sum(a => a.Events.Count);
-        var streams = new string[batch.Count];
-        var expected = new long[batch.Count];
-        var counts = new int[batch.Count];
-        var categories = new string[batch.Count];
-        var partitions = new short[batch.Count];
+        var eventCount = 0;
+        foreach (var write in batch)
+        {
+            foreach (var append in write.Appends)
+            {
+                eventCount += append.Events.Count;
+            }
+        }
+
+        var streams = new string[appendCount];
+        var expected = new long[appendCount];
+        var counts = new int[appendCount];
+        var categories = new string[appendCount];
+        var partitions = new short[appendCount];
+        var groups = new int[appendCount];
         var eventIds = new Guid[eventCount];
         var types = new string[eventCount];
         var payloads = new byte[eventCount][];
         var correlations = new string?[eventCount];
         var causations = new string?[eventCount];
+        var i = 0;
         var eventIndex = 0;
-        for (var i = 0; i < batch.Count; i++)
+        for (var w = 0; w < batch.Count; w++)
         {
-            var append = batch[i];
-            streams[i] = append.StreamId;
-            expected[i] = append.ExpectedVersion;
-            counts[i] = append.Events.Count;
-            categories[i] = EventStreams.CategoryOf(append.StreamId);
-            partitions[i] = (short)EventStreams.PartitionOf(append.StreamId);
-            for (var k = 0; k < append.Events.Count; k++, eventIndex++)
+            foreach (var append in batch[w].Appends)
             {
-                eventIds[eventIndex] = append.EventIds[k];
-                types[eventIndex] = EventTypes.NameOf(append.Events[k].GetType());
-                payloads[eventIndex] = append.Payloads[k];
-                correlations[eventIndex] = append.Metadata.CorrelationId;
-                causations[eventIndex] = append.Metadata.CausationId;
+                streams[i] = append.StreamId;
+                expected[i] = append.ExpectedVersion;
+                counts[i] = append.Events.Count;
+                categories[i] = EventStreams.CategoryOf(append.StreamId);
+                partitions[i] = (short)EventStreams.PartitionOf(append.StreamId);
+                groups[i] = w + 1;
+                for (var k = 0; k < append.Events.Count; k++, eventIndex++)
+                {
+                    eventIds[eventIndex] = append.EventIds[k];
+                    types[eventIndex] = EventTypes.NameOf(append.Events[k].GetType());
+                    payloads[eventIndex] = append.Payloads[k];
+                    correlations[eventIndex] = append.Metadata.CorrelationId;
+                    causations[eventIndex] = append.Metadata.CausationId;
+                }
+
+                i++;
             }
         }
 
         await using var command = _dataSource.CreateCommand(
-            "SELECT append_index, current_version, first_position, recorded_at FROM actors_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            "SELECT append_index, current_version, first_position, recorded_at FROM actors_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = expected });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = counts });
@@ -326,10 +392,11 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = correlations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = causations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = groups });
 
         // Read every row before completing anything: the statement (and its commit) has succeeded only once the
         // reader is fully consumed without error.
-        var results = new (long Version, long? FirstPosition, DateTimeOffset RecordedAt)[batch.Count];
+        var results = new (long Version, long? FirstPosition, DateTimeOffset RecordedAt)[appendCount];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -341,24 +408,82 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             }
         }
 
-        for (var i = 0; i < batch.Count; i++)
+        i = 0;
+        foreach (var write in batch)
         {
-            var append = batch[i];
-            var (version, firstPosition, recordedAt) = results[i];
-            if (firstPosition is not { } first)
+            var recorded = new IReadOnlyList<RecordedEvent>[write.Appends.Length];
+            WrongExpectedVersionException? conflict = null;
+            for (var k = 0; k < write.Appends.Length; k++)
             {
-                append.Completion.TrySetException(new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, version));
-                continue;
+                var append = write.Appends[k];
+                var (version, firstPosition, recordedAt) = results[i++];
+                if (firstPosition is not { } first)
+                {
+                    // In an atomic write, a stream found at its expected version was refused for another's sake: the
+                    // exception names a stream that moved.
+                    if (conflict is null || (version != append.ExpectedVersion && conflict.ActualVersion == conflict.ExpectedVersion))
+                    {
+                        conflict = new WrongExpectedVersionException(append.StreamId, append.ExpectedVersion, version);
+                    }
+
+                    continue;
+                }
+
+                var events = new RecordedEvent[append.Events.Count];
+                for (var e = 0; e < events.Length; e++)
+                {
+                    events[e] = new RecordedEvent(append.StreamId, append.ExpectedVersion + e + 1, first + e, append.EventIds[e], recordedAt,
+                        append.Metadata.CorrelationId, append.Metadata.CausationId, append.Events[e]);
+                }
+
+                recorded[k] = events;
             }
 
-            var recorded = new RecordedEvent[append.Events.Count];
-            for (var k = 0; k < recorded.Length; k++)
+            if (conflict is null)
             {
-                recorded[k] = new RecordedEvent(append.StreamId, append.ExpectedVersion + k + 1, first + k, append.EventIds[k], recordedAt,
-                    append.Metadata.CorrelationId, append.Metadata.CausationId, append.Events[k]);
+                write.Succeed(recorded);
             }
+            else
+            {
+                write.Fail(conflict);
+            }
+        }
+    }
 
-            append.Completion.TrySetResult(recorded);
+    /// <summary>One append, or several that commit together or not at all, with whoever awaits the outcome.</summary>
+    private sealed class PendingWrite
+    {
+        public PendingWrite(PendingAppend[] appends, bool atomic)
+        {
+            Appends = appends;
+            if (atomic)
+            {
+                Atomic = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else
+            {
+                Single = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        public PendingAppend[] Appends { get; }
+
+        public TaskCompletionSource<IReadOnlyList<RecordedEvent>>? Single { get; }
+
+        public TaskCompletionSource<IReadOnlyList<IReadOnlyList<RecordedEvent>>>? Atomic { get; }
+
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+
+        public void Succeed(IReadOnlyList<RecordedEvent>[] recorded)
+        {
+            Single?.TrySetResult(recorded[0]);
+            Atomic?.TrySetResult(recorded);
+        }
+
+        public void Fail(Exception error)
+        {
+            Single?.TrySetException(error);
+            Atomic?.TrySetException(error);
         }
     }
 
@@ -375,9 +500,5 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         public byte[][] Payloads { get; } = payloads;
 
         public Guid[] EventIds { get; } = events.Select(_ => Guid.CreateVersion7()).ToArray();
-
-        public TaskCompletionSource<IReadOnlyList<RecordedEvent>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public long Queued { get; } = Stopwatch.GetTimestamp();
     }
 }

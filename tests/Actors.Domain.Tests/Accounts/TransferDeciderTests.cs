@@ -165,6 +165,24 @@ public class RecordLegsTests : TransferSpec
     }
 }
 
+public class RecordRefusedTests : TransferSpec
+{
+    [Fact]
+    public void A_leg_refused_before_anything_was_recorded_fails_the_transfer_with_the_reason()
+    {
+        Then(Fold(Requested), new RecordRefused(new Rejection(AccountRules.AccountClosed, "closed"), Now), new TransferFailed("t1", AccountRules.AccountClosed, Now));
+        Assert.Equal(TransferAction.None, Transfer.NextAction(Fold(Requested, new TransferFailed("t1", AccountRules.AccountClosed, Now))));
+    }
+
+    [Fact]
+    public void A_refusal_after_the_debit_was_recorded_is_ignored() =>
+        Then(Fold(Requested, SourceDebited), new RecordRefused(new Rejection(AccountRules.AccountClosed, "closed"), Now));
+
+    [Fact]
+    public void A_repeated_refusal_is_a_no_op() =>
+        Then(Fold(Requested, new TransferFailed("t1", InsufficientFunds, T0)), new RecordRefused(new Rejection(InsufficientFunds, "low"), Now));
+}
+
 public class FinishTransferTests : TransferSpec
 {
     [Fact]

@@ -73,6 +73,10 @@ public sealed class BrokenStorageGateway : IDisposable
             string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default) =>
             throw new IOException("The event log is unreachable.");
 
+        public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
+            IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+            throw new IOException("The event log is unreachable.");
+
         public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
             throw new IOException("The event log is unreachable.");
 

@@ -30,6 +30,37 @@ public class InMemoryEventLogTests
     }
 
     [Fact]
+    public async Task An_atomic_append_writes_every_stream_at_consecutive_positions()
+    {
+        await _log.AppendAsync("a-1", 0, ["x"], EventMetadata.None);
+
+        var recorded = await _log.AppendAtomicallyAsync(
+            [new StreamAppend("t-1", 0, ["r", "c"], EventMetadata.None), new StreamAppend("a-1", 1, ["d"], new EventMetadata(null, "t-1"))]);
+
+        Assert.Equal([[1L, 2L], [2L]], recorded.Select(r => r.Select(e => e.Version).ToArray()));
+        Assert.Equal([2L, 3L, 4L], recorded.SelectMany(r => r).Select(e => e.Position));
+        Assert.Equal("t-1", (await _log.ReadStreamAsync("a-1"))[^1].CausationId);
+    }
+
+    [Fact]
+    public async Task An_atomic_append_with_one_stream_moved_on_writes_nothing_and_names_that_stream()
+    {
+        await _log.AppendAsync("a-1", 0, ["x"], EventMetadata.None);
+
+        var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => _log.AppendAtomicallyAsync(
+            [new StreamAppend("t-1", 0, ["r"], EventMetadata.None), new StreamAppend("a-1", 0, ["d"], EventMetadata.None)]));
+
+        Assert.Equal(("a-1", 1L), (error.StreamId, error.ActualVersion));
+        Assert.Empty(await _log.ReadStreamAsync("t-1"));
+        Assert.Single(await _log.ReadAllAsync(0, 10));
+    }
+
+    [Fact]
+    public async Task An_atomic_append_naming_a_stream_twice_is_refused() =>
+        await Assert.ThrowsAsync<ArgumentException>(() => _log.AppendAtomicallyAsync(
+            [new StreamAppend("a-1", 0, ["x"], EventMetadata.None), new StreamAppend("a-1", 1, ["y"], EventMetadata.None)]));
+
+    [Fact]
     public async Task Reading_all_by_category_follows_positions()
     {
         await _log.AppendAsync("a-1", 0, ["x"], EventMetadata.None);

@@ -50,7 +50,7 @@ public class TransferRecoveryTests(PostgresClusterFixture cluster)
     }
 
     [Fact]
-    public async Task A_transfer_through_the_grain_writes_no_reminder_and_records_its_outcome_in_one_event()
+    public async Task A_transfer_through_the_grain_writes_no_reminder_and_records_itself_and_both_legs_in_one_commit()
     {
         var from = await OpenAsync(1_000);
         var to = await OpenAsync(0);
@@ -61,7 +61,12 @@ public class TransferRecoveryTests(PostgresClusterFixture cluster)
         Assert.Equal("completed", reply.View!.Status);
         var history = await Log.ReadStreamAsync(AccountIds.TransferStreamOf(id));
         Assert.Equal(["TransferRequested", "TransferCompleted"], history.Select(e => e.Data.GetType().Name));
-        Assert.Equal(2, history.Select(e => e.RecordedAt).Distinct().Count()); // two commits: the request, then the legs
+        var legs = (await Log.ReadStreamAsync(AccountIds.StreamOf(from.GetPrimaryKey()))).Skip(2)
+            .Concat((await Log.ReadStreamAsync(AccountIds.StreamOf(to.GetPrimaryKey()))).Skip(1)).ToList();
+        Assert.Equal(["TransferDebited", "TransferSettled", "TransferCredited"], legs.Select(e => e.Data.GetType().Name));
+        var commit = history.Concat(legs).ToList();
+        Assert.Single(commit.Select(e => e.RecordedAt).Distinct()); // one transaction's timestamp
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => commit[0].Position + i), commit.Select(e => e.Position));
         var reminders = cluster.SiloServices.GetRequiredService<Orleans.IReminderTable>();
         Assert.Empty((await reminders.ReadRows(cluster.Client.GetGrain<ITransferGrain>(id).GetGrainId())).Reminders);
         Assert.Equal((750L, 250L), ((await from.GetView())!.Balance, (await to.GetView())!.Balance));

@@ -60,6 +60,80 @@ public class PostgresEventLogTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task An_atomic_append_writes_every_stream_in_one_commit_at_consecutive_positions()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-a1", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        var recorded = await log.AppendAtomicallyAsync(
+        [
+            new StreamAppend("tests-t1", 0, [new Noted("requested"), new Noted("completed")], EventMetadata.None),
+            new StreamAppend("tests-a1", 1, [new Counted(-5, "ann")], new EventMetadata("corr", "tests-t1")),
+            new StreamAppend("tests-b1", 0, [new Counted(5, "bob")], new EventMetadata("corr", "tests-t1")),
+        ]);
+
+        Assert.Equal([[1L, 2L], [2L], [1L]], recorded.Select(r => r.Select(e => e.Version).ToArray()));
+        Assert.Equal([2L, 3L, 4L, 5L], recorded.SelectMany(r => r).Select(e => e.Position));
+        var all = await log.ReadAllAsync(0, 10);
+        Assert.Equal(["tests-a1", "tests-t1", "tests-t1", "tests-a1", "tests-b1"], all.Select(e => e.StreamId));
+        Assert.Equal("tests-t1", all[3].CausationId);
+    }
+
+    [Fact]
+    public async Task An_atomic_append_with_one_stream_moved_on_writes_nothing_and_names_that_stream()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-a2", 0, [new Counted(1, "ann"), new Counted(2, "ann")], EventMetadata.None);
+
+        var refused = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => log.AppendAtomicallyAsync(
+        [
+            new StreamAppend("tests-t2", 0, [new Noted("requested")], EventMetadata.None),
+            new StreamAppend("tests-a2", 1, [new Counted(-5, "ann")], EventMetadata.None),
+        ]));
+
+        Assert.Equal(("tests-a2", 1L, 2L), (refused.StreamId, refused.ExpectedVersion, refused.ActualVersion));
+        Assert.Empty(await log.ReadStreamAsync("tests-t2"));
+        Assert.Equal(2, (await log.ReadAllAsync(0, 10)).Count);
+    }
+
+    [Fact]
+    public async Task Atomic_appends_committed_in_one_batch_succeed_or_fail_each_on_their_own()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        await log.AppendAsync("tests-moved", 0, [new Counted(1, "ann")], EventMetadata.None);
+
+        // Started together, so the log's group commit takes them in one statement whenever it can.
+        var writes = Enumerable.Range(0, 20).Select(i => log.AppendAtomicallyAsync(
+        [
+            new StreamAppend($"tests-x{i}", 0, [new Noted($"x{i}")], EventMetadata.None),
+            new StreamAppend(i % 2 == 0 ? $"tests-y{i}" : "tests-moved", 0, [new Noted($"y{i}")], EventMetadata.None),
+        ])).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return true;
+            }
+            catch (WrongExpectedVersionException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i % 2 == 0), outcomes);
+        Assert.Equal(1 + 10 * 2, (await log.ReadAllAsync(0, 100)).Count);
+        Assert.Empty(await log.ReadStreamAsync("tests-x1"));
+        Assert.Single(await log.ReadStreamAsync("tests-x2"));
+    }
+
+    [Fact]
     public async Task Of_two_processes_appending_at_the_same_version_exactly_one_wins()
     {
         var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
