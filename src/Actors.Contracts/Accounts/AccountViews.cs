@@ -1,3 +1,5 @@
+using Actors.EventSourcing;
+
 namespace Actors.Accounts;
 
 /// <summary>What the owner sees of an account: the fold of its events up to <see cref="Version"/>.</summary>
@@ -27,16 +29,46 @@ public sealed record AccountReply(
 }
 
 /// <summary>
-/// An account's decision on one transfer leg, not yet recorded: the events to append at <see cref="ExpectedVersion"/>
-/// (none when the leg is already done), or the rule that refused it. The transfer process records it together with
-/// the other leg and its own outcome in one atomic append, which fails if the account moved on meanwhile.
+/// A transfer to record in one commit (<see cref="IAccountGrain.TransferTogether"/>): the request, and the transfer
+/// process's own events (request and outcome) to record at the start of its stream together with both legs.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("accounts.transfer-together")]
+public sealed record TransferTogether(
+    [property: Id(0)] string TransferId,
+    [property: Id(1)] Guid From,
+    [property: Id(2)] Guid To,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] long By,
+    [property: Id(5)] IReadOnlyList<ITransferEvent> TransferEvents);
+
+/// <summary>
+/// An account's decision on its leg of a <see cref="TransferTogether"/>, not yet recorded: the events to append at
+/// <see cref="ExpectedVersion"/>, in the account's <see cref="Currency"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("accounts.prepared-leg")]
 public sealed record PreparedLeg(
     [property: Id(0)] long ExpectedVersion,
     [property: Id(1)] IReadOnlyList<IAccountEvent> Events,
-    [property: Id(2)] Rejection? Rejection,
-    [property: Id(3)] string Currency);
+    [property: Id(2)] string Currency);
+
+/// <summary>
+/// How a <see cref="TransferTogether"/> ended: an account refused its leg (<see cref="Refusal"/>; nothing was
+/// written), or everything was recorded (<see cref="Recorded"/>: the transfer stream's events), or neither (a leg was
+/// already recorded under this id, or a stream moved on): then nothing was written and the caller goes step by step.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("accounts.transfer-together-outcome")]
+public sealed record TransferTogetherOutcome(
+    [property: Id(0)] Rejection? Refusal,
+    [property: Id(1)] IReadOnlyList<RecordedEvent>? Recorded)
+{
+    public static readonly TransferTogetherOutcome NotInOneCommit = new(null, null);
+}
+
+/// <summary>The second account's answer to the first: the outcome, and the first account's recorded leg when written.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.transfer-joined")]
+public sealed record TransferJoined(
+    [property: Id(0)] TransferTogetherOutcome Outcome,
+    [property: Id(1)] IReadOnlyList<RecordedEvent>? FirstLeg);
 
 /// <summary>What the requester sees of a transfer.</summary>
 /// <param name="Status"><c>pending</c>, <c>completed</c> or <c>failed</c>.</param>

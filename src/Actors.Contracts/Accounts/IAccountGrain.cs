@@ -52,17 +52,15 @@ public interface IAccountGrain : IGrainWithGuidKey
     Task<AccountReply> SettleTransfer(string transferId);
 
     /// <summary>
-    /// One-commit transfer, source side: decides debit-and-settle of <paramref name="transferId"/> (the rules of
-    /// <see cref="DebitForTransfer"/>) without recording it. Reads the log first when this activation is behind
-    /// <paramref name="atLeastVersion"/>.
+    /// Records <paramref name="transfer"/> in one commit: this account (the one of the two with the lower id) decides
+    /// its leg, then asks the other (<see cref="JoinTransfer"/>) to decide its own and to append both legs and the
+    /// transfer's events atomically. Each account keeps its turn until the commit is over, so neither can move in
+    /// between; taking the two in id order means two transfers can never wait for each other in a cycle.
     /// </summary>
-    Task<PreparedLeg> PrepareTransferOut(string transferId, Guid to, long amount, long by, long atLeastVersion);
+    Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer);
 
-    /// <summary>One-commit transfer, target side: decides the credit (the rules of <see cref="CreditForTransfer"/>) without recording it.</summary>
-    Task<PreparedLeg> PrepareTransferIn(string transferId, Guid from, long amount, string currency, long atLeastVersion);
-
-    /// <summary>Takes in events of this account that a transfer recorded (repeats ignored, gaps read from the log).</summary>
-    Task Learn(IReadOnlyList<RecordedEvent> committed);
+    /// <summary>The second half of <see cref="TransferTogether"/>, called by the first account with its decided leg.</summary>
+    Task<TransferJoined> JoinTransfer(TransferTogether transfer, PreparedLeg first);
 }
 
 /// <summary>

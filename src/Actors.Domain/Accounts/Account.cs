@@ -55,9 +55,10 @@ public sealed record DebitTransfer(string TransferId, Guid To, long Amount, long
 
 /// <summary>
 /// Debit and settle at once: for a transfer recorded in one commit together with the target's credit, so the money
-/// can never be left in flight.
+/// can never be left in flight. <paramref name="ToCurrency"/>, when given, is the target's currency, which must be
+/// this account's (when the target decided its credit first, this side makes the currency check).
 /// </summary>
-public sealed record SendTransfer(string TransferId, Guid To, long Amount, long By, DateTimeOffset At) : AccountCommand(At);
+public sealed record SendTransfer(string TransferId, Guid To, long Amount, long By, string? ToCurrency, DateTimeOffset At) : AccountCommand(At);
 
 public sealed record CreditTransfer(string TransferId, Guid From, long Amount, string Currency, DateTimeOffset At) : AccountCommand(At);
 
@@ -227,9 +228,14 @@ public static class Account
     private static Decision<IAccountEvent> Send(SendTransfer c, AccountState state)
     {
         var debit = Debit(new DebitTransfer(c.TransferId, c.To, c.Amount, c.By, c.At), state);
-        return debit is { Rejection: null, Events: [TransferDebited debited] }
-            ? Decision<IAccountEvent>.Accept(debited, new TransferSettled(state.Id, c.TransferId, c.At))
-            : debit; // refused, or already debited (then the step-by-step path owns this transfer)
+        if (debit is not { Rejection: null, Events: [TransferDebited debited] })
+        {
+            return debit; // refused, or already debited (then the step-by-step path owns this transfer)
+        }
+
+        return c.ToCurrency is { } currency && currency != state.Currency
+            ? new Rejection(CurrencyMismatch, "The two accounts hold different currencies.")
+            : Decision<IAccountEvent>.Accept(debited, new TransferSettled(state.Id, c.TransferId, c.At));
     }
 
     private static Decision<IAccountEvent> Credit(CreditTransfer c, AccountState state)

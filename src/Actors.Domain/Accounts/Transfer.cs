@@ -77,6 +77,12 @@ public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
 /// </summary>
 public sealed record RecordLegs(string Currency, Rejection? CreditRefusal, DateTimeOffset At) : TransferCommand(At);
 
+/// <summary>
+/// The outcome to record in the same commit as both accounts' legs (debit-and-settle, credit): completed. Recorded
+/// only if both accounts accept their legs, so it never needs undoing.
+/// </summary>
+public sealed record RecordInOneCommit(DateTimeOffset At) : TransferCommand(At);
+
 /// <summary>An account refused its leg before anything was recorded: the transfer fails and nothing moved.</summary>
 public sealed record RecordRefused(Rejection Refusal, DateTimeOffset At) : TransferCommand(At);
 
@@ -110,6 +116,8 @@ public static class Transfer
         RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
         RecordLegs c => Legs(c, state),
+        RecordInOneCommit c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
+            : new TransferCompleted(state.Id, c.At),
         RecordRefused c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, c.Refusal.Code, c.At),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),

@@ -45,13 +45,74 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
     public Task<AccountReply> SettleTransfer(string transferId) =>
         Handle(new SettleTransfer(transferId, time.GetUtcNow()), TransferCause(transferId));
 
-    public Task<PreparedLeg> PrepareTransferOut(string transferId, Guid to, long amount, long by, long atLeastVersion) =>
-        Prepare(new SendTransfer(transferId, to, amount, by, time.GetUtcNow()), atLeastVersion);
+    public async Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer)
+    {
+        var now = time.GetUtcNow();
+        // The target answers first when its id is the lower one: it credits in its own currency and the source
+        // checks that currency against its own.
+        AccountCommand leg = Id == transfer.From
+            ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, null, now)
+            : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, State.Currency, now);
+        var (version, decision) = await PrepareAsync(state => Account.Decide(leg, state));
+        if (Refused(leg, decision) is { } outcome)
+        {
+            return outcome;
+        }
 
-    public Task<PreparedLeg> PrepareTransferIn(string transferId, Guid from, long amount, string currency, long atLeastVersion) =>
-        Prepare(new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()), atLeastVersion);
+        var other = GrainFactory.GetGrain<IAccountGrain>(Id == transfer.From ? transfer.To : transfer.From);
+        var joined = await other.JoinTransfer(transfer, new PreparedLeg(version, decision.Events, State.Currency));
+        if (joined.FirstLeg is { } recorded)
+        {
+            await LearnAsync(recorded);
+        }
 
-    public Task Learn(IReadOnlyList<RecordedEvent> committed) => LearnAsync(committed);
+        return joined.Outcome;
+    }
+
+    public async Task<TransferJoined> JoinTransfer(TransferTogether transfer, PreparedLeg first)
+    {
+        var now = time.GetUtcNow();
+        AccountCommand leg = Id == transfer.From
+            ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, first.Currency, now)
+            : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, first.Currency, now);
+        var (_, decision) = await PrepareAsync(state => Account.Decide(leg, state));
+        if (Refused(leg, decision) is { } outcome)
+        {
+            return new TransferJoined(outcome, null);
+        }
+
+        var cause = TransferCause(transfer.TransferId);
+        var firstStream = AccountIds.StreamOf(Id == transfer.From ? transfer.To : transfer.From);
+        try
+        {
+            var recorded = await AppendTogetherAsync(decision.Events,
+            [
+                new StreamAppend(firstStream, first.ExpectedVersion, [.. first.Events], MetadataFor(cause)),
+                new StreamAppend(cause, 0, [.. transfer.TransferEvents], MetadataFor(null)),
+            ], cause);
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(SendTransfer), "accepted", null);
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(CreditTransfer), "accepted", null);
+            return new TransferJoined(new TransferTogetherOutcome(null, recorded[2]), recorded[1]);
+        }
+        catch (WrongExpectedVersionException)
+        {
+            // Nothing was written: a stream moved on (an account written by a lost activation, a transfer already
+            // recorded). The step-by-step path settles it; this account catches up on its next append.
+            return new TransferJoined(TransferTogetherOutcome.NotInOneCommit, null);
+        }
+    }
+
+    /// <summary>A refusal (counted here: it is final), or a leg already recorded (only the step-by-step path may finish it).</summary>
+    private static TransferTogetherOutcome? Refused(AccountCommand leg, Decision<IAccountEvent> decision)
+    {
+        if (decision.Rejection is { } rejection)
+        {
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.GetType().Name, "rejected", rejection);
+            return new TransferTogetherOutcome(rejection, null);
+        }
+
+        return decision.Events.Count == 0 ? TransferTogetherOutcome.NotInOneCommit : null;
+    }
 
     public Task<AccountView?> GetView() => Task.FromResult(State.ToView(Version));
 
@@ -93,18 +154,6 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         return rejection is null
             ? new AccountReply(State.ToView(Version), null) { Position = events.Count > 0 ? events[^1].Position : 0 }
             : new AccountReply(null, rejection);
-    }
-
-    private async Task<PreparedLeg> Prepare(AccountCommand command, long atLeastVersion)
-    {
-        var (version, decision) = await PrepareAsync(state => Account.Decide(command, state), atLeastVersion);
-        if (decision.Rejection is { } rejection)
-        {
-            // Final: the transfer records the refusal. An accepted leg is counted by the transfer once it is recorded.
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), command.GetType().Name, "rejected", rejection);
-        }
-
-        return new PreparedLeg(version, decision.Events, decision.Rejection, State.Currency);
     }
 
     private static string TransferCause(string transferId) => AccountIds.TransferStreamOf(transferId);

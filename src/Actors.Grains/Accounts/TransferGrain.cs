@@ -74,89 +74,31 @@ public sealed class TransferGrain(
     }
 
     /// <summary>
-    /// The fast path: each account decides its leg without recording it, and the transfer's request and outcome are
-    /// recorded with both legs in one atomic append, at the versions the accounts decided on. Nothing is ever pending
-    /// and a crash leaves either the whole transfer or nothing. When an account moved on meanwhile (the append writes
-    /// nothing then), it decides again on its newer state; after <see cref="OneCommitAttempts"/> such races, or when an
-    /// account finds the transfer already under way, false: the step-by-step path takes over.
+    /// The fast path: both accounts decide their legs and the transfer's request and outcome are recorded with both
+    /// legs in one atomic append (<see cref="IAccountGrain.TransferTogether"/>). Nothing is ever pending and a crash
+    /// leaves either the whole transfer or nothing. False when it cannot be done that way (a leg already recorded under
+    /// this id, a stream that moved on): nothing was written, and the step-by-step path takes over.
     /// </summary>
     private async Task<bool> TryInOneCommitAsync(TransferRequested requested)
     {
-        var source = GrainFactory.GetGrain<IAccountGrain>(requested.From);
-        var target = GrainFactory.GetGrain<IAccountGrain>(requested.To);
-        var (sourceStream, targetStream) = (AccountIds.StreamOf(requested.From), AccountIds.StreamOf(requested.To));
-        long sourceAt = 0, targetAt = 0;
-        for (var attempt = 0; attempt < OneCommitAttempts; attempt++)
+        var completed = Transfer.Decide(new RecordInOneCommit(requested.At), Transfer.Evolve(State, requested));
+        var first = requested.From.CompareTo(requested.To) < 0 ? requested.From : requested.To;
+        var outcome = await GrainFactory.GetGrain<IAccountGrain>(first).TransferTogether(new TransferTogether(
+            Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, [requested, .. completed.Events]));
+        if (outcome.Refusal is { } refusal)
         {
-            var debit = await source.PrepareTransferOut(Id, requested.To, requested.Amount, requested.RequestedBy, sourceAt);
-            if (debit.Rejection is { } debitRefused)
-            {
-                await RecordRefusedAsync(requested, debitRefused);
-                return true;
-            }
+            var failed = Transfer.Decide(new RecordRefused(refusal, requested.At), Transfer.Evolve(State, requested));
+            await AppendAsync([requested, .. failed.Events]);
+            return true;
+        }
 
-            var credit = debit.Events.Count == 0
-                ? null
-                : await target.PrepareTransferIn(Id, requested.From, requested.Amount, debit.Currency, targetAt);
-            if (credit?.Rejection is { } creditRefused)
-            {
-                await RecordRefusedAsync(requested, creditRefused);
-                return true;
-            }
-
-            if (credit is null || credit.Events.Count == 0)
-            {
-                return false; // a leg is already recorded under this id: only the step-by-step path can finish it safely
-            }
-
-            var cause = MetadataFor(StreamId);
-            var outcome = Transfer.Decide(new RecordLegs(debit.Currency, null, requested.At), Transfer.Evolve(State, requested));
-            try
-            {
-                var recorded = await AppendTogetherAsync(
-                    [requested, .. outcome.Events],
-                    [
-                        new StreamAppend(sourceStream, debit.ExpectedVersion, [.. debit.Events], cause),
-                        new StreamAppend(targetStream, credit.ExpectedVersion, [.. credit.Events], cause),
-                    ]);
-                ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(SendTransfer), "accepted", null);
-                ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(CreditTransfer), "accepted", null);
-                await TellAccountsAsync(source, recorded[1], target, recorded[2]);
-                return true;
-            }
-            catch (WrongExpectedVersionException moved) when (moved.StreamId == sourceStream || moved.StreamId == targetStream)
-            {
-                // Nothing was written. The account's next answer comes from a state that includes the newer events.
-                (sourceAt, targetAt) = moved.StreamId == sourceStream ? (moved.ActualVersion, targetAt) : (sourceAt, moved.ActualVersion);
-            }
+        if (outcome.Recorded is { } recorded)
+        {
+            await LearnAsync(recorded);
+            return true;
         }
 
         return false;
-    }
-
-    private const int OneCommitAttempts = 3;
-
-    private async Task RecordRefusedAsync(TransferRequested requested, Rejection refusal)
-    {
-        var failed = Transfer.Decide(new RecordRefused(refusal, requested.At), Transfer.Evolve(State, requested));
-        await AppendAsync([requested, .. failed.Events]);
-    }
-
-    /// <summary>
-    /// Lets both accounts apply what was recorded for them before the caller hears the transfer is done, so a read of
-    /// either account afterwards shows it. Not essential to correctness: an account that misses this catches up from
-    /// the log when its next append finds its stream moved.
-    /// </summary>
-    private async Task TellAccountsAsync(IAccountGrain source, IReadOnlyList<RecordedEvent> debited, IAccountGrain target, IReadOnlyList<RecordedEvent> credited)
-    {
-        try
-        {
-            await Task.WhenAll(source.Learn(debited), target.Learn(credited));
-        }
-        catch (Exception error)
-        {
-            logger.LogWarning(error, "Transfer {TransferId} is recorded, but an account did not take it in yet; it will catch up from the log.", Id);
-        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -201,18 +201,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     }
 
     /// <summary>
-    /// Decides <paramref name="decide"/> on the current state without appending, for a writer that records the events
-    /// together with other streams' (<see cref="AppendTogetherAsync"/>): the answer holds the version the events must
-    /// be appended at. Reads the log first when this activation is behind <paramref name="atLeastVersion"/> (a retry
-    /// after that writer found the stream further on).
+    /// Decides <paramref name="decide"/> on the current state without appending, for events recorded together with
+    /// other streams' (<see cref="AppendTogetherAsync"/>): the answer holds the version they must be appended at.
     /// </summary>
-    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide, long atLeastVersion)
+    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide)
     {
-        if (Version < atLeastVersion)
-        {
-            await CatchUpAsync();
-        }
-
         var decision = decide(State);
         if (decision.Rejection is not null && CatchUpOnConflict && await CatchUpAsync())
         {
@@ -223,8 +216,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     }
 
     /// <summary>
-    /// Takes in events another writer appended to this stream (a transfer that recorded both accounts' legs in one
-    /// commit). Events already known are ignored; a gap is filled from the log.
+    /// Takes in events another writer appended to this stream on this activation's behalf (<see cref="PrepareAsync"/>,
+    /// then <see cref="AppendTogetherAsync"/> elsewhere). Events already known are ignored; a gap is filled from the log.
     /// </summary>
     protected async Task LearnAsync(IReadOnlyList<RecordedEvent> committed)
     {
@@ -294,7 +287,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// Appends <paramref name="events"/> to this stream at the current version together with <paramref name="others"/>,
     /// all or nothing, in one commit (<see cref="IEventLog.AppendAtomicallyAsync"/>); applies this stream's events.
     /// Returns the recorded events per stream: this one's first, then the others' in order. The other aggregates learn
-    /// of their events from the caller.
+    /// of their events from the caller (<see cref="LearnAsync"/>).
     /// </summary>
     /// <exception cref="WrongExpectedVersionException">A stream had moved on; nothing was written.</exception>
     protected async Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendTogetherAsync(

@@ -178,17 +178,17 @@ public class SendTransferTests : AccountSpec
 {
     [Fact]
     public void Sending_a_transfer_takes_the_amount_out_and_settles_it_at_once() =>
-        Given(Opened(), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, Now),
+        Given(Opened(), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, null, Now),
             new TransferDebited(Id, "t1", Other, 60, Owner, Now), new TransferSettled(Id, "t1", Now));
 
     [Fact]
     public void Sending_the_same_transfer_twice_takes_the_money_once() =>
-        Given(Opened(), Deposited(100)).ThenRepeatingIsANoOp(new SendTransfer("t1", Other, 60, Owner, Now));
+        Given(Opened(), Deposited(100)).ThenRepeatingIsANoOp(new SendTransfer("t1", Other, 60, Owner, null, Now));
 
     [Fact]
     public void A_sent_transfer_leaves_nothing_in_flight_so_the_emptied_account_can_close()
     {
-        var sent = Account.Decide(new SendTransfer("t1", Other, 100, Owner, Now), Given(Opened(), Deposited(100)).State);
+        var sent = Account.Decide(new SendTransfer("t1", Other, 100, Owner, null, Now), Given(Opened(), Deposited(100)).State);
         var after = sent.Events.Aggregate(State, Account.Evolve);
 
         Assert.Equal(0, after.Balance);
@@ -198,30 +198,39 @@ public class SendTransferTests : AccountSpec
 
     [Fact]
     public void A_transfer_already_debited_step_by_step_is_not_sent_again() =>
-        Given(Opened(), Deposited(100), new TransferDebited(Id, "t1", Other, 60, Owner, T0)).Then(new SendTransfer("t1", Other, 60, Owner, Now));
+        Given(Opened(), Deposited(100), new TransferDebited(Id, "t1", Other, 60, Owner, T0)).Then(new SendTransfer("t1", Other, 60, Owner, null, Now));
 
     [Fact]
     public void Sending_more_than_the_balance_is_refused() =>
-        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, 101, Owner, Now), InsufficientFunds);
+        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, 101, Owner, null, Now), InsufficientFunds);
 
     [Fact]
     public void Only_the_owner_can_send() =>
-        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, 1, Stranger, Now), NotOwner);
+        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, 1, Stranger, null, Now), NotOwner);
 
     [Fact]
     public void A_closed_account_cannot_send() =>
-        Given(Opened(), new AccountClosed(Id, Owner, T0)).ThenRejected(new SendTransfer("t1", Other, 1, Owner, Now), AccountRules.AccountClosed);
+        Given(Opened(), new AccountClosed(Id, Owner, T0)).ThenRejected(new SendTransfer("t1", Other, 1, Owner, null, Now), AccountRules.AccountClosed);
+
+    [Fact]
+    public void Sending_to_an_account_of_another_currency_is_refused() =>
+        Given(Opened("EUR"), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, 1, Owner, "USD", Now), CurrencyMismatch);
+
+    [Fact]
+    public void Sending_to_an_account_of_the_same_currency_is_accepted() =>
+        Given(Opened("EUR"), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, "EUR", Now),
+            new TransferDebited(Id, "t1", Other, 60, Owner, Now), new TransferSettled(Id, "t1", Now));
 
     [Fact]
     public void Sending_to_the_same_account_is_refused() =>
-        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Id, 1, Owner, Now), SameAccount);
+        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Id, 1, Owner, null, Now), SameAccount);
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(MaxAmount + 1)]
     public void A_non_positive_or_absurd_amount_is_refused(long amount) =>
-        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, amount, Owner, Now), InvalidAmount);
+        Given(Opened(), Deposited(100)).ThenRejected(new SendTransfer("t1", Other, amount, Owner, null, Now), InvalidAmount);
 }
 
 public class CreditTransferTests : AccountSpec

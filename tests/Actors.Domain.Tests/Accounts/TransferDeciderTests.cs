@@ -165,6 +165,23 @@ public class RecordLegsTests : TransferSpec
     }
 }
 
+public class RecordInOneCommitTests : TransferSpec
+{
+    [Fact]
+    public void A_requested_transfer_recorded_with_both_legs_completes()
+    {
+        Then(Fold(Requested), new RecordInOneCommit(Now), new TransferCompleted("t1", Now));
+        Assert.Equal("completed", Fold(Requested, new TransferCompleted("t1", Now)).ToView(2)!.Status);
+    }
+
+    [Fact]
+    public void A_transfer_already_under_way_step_by_step_is_not_completed_at_once() =>
+        Then(Fold(Requested, SourceDebited), new RecordInOneCommit(Now));
+
+    [Fact]
+    public void Recording_again_is_a_no_op() => Then(Fold(Requested, new TransferCompleted("t1", T0)), new RecordInOneCommit(Now));
+}
+
 public class RecordRefusedTests : TransferSpec
 {
     [Fact]

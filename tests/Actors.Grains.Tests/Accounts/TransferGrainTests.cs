@@ -39,9 +39,35 @@ public class TransferGrainTests(ClusterFixture fixture)
         Assert.Equal(["transfers.transfer-requested", "transfers.transfer-completed"], transfer.Select(e => e.Type));
         Assert.Equal(["accounts.transfer-debited", "accounts.transfer-settled"], source.Select(e => e.Type));
         Assert.Equal(["accounts.transfer-credited"], target.Select(e => e.Type));
-        var positions = transfer.Concat(source).Concat(target).Select(e => e.Position).ToList();
+        var positions = transfer.Concat(source).Concat(target).Select(e => e.Position).Order().ToList();
         Assert.Equal(Enumerable.Range(0, 5).Select(i => positions[0] + i), positions); // one append: consecutive positions
         Assert.All(source.Concat(target), e => Assert.Equal(AccountIds.TransferStreamOf(id), e.CausationId));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_transfer_checks_the_currencies_and_moves_the_money_whichever_account_has_the_lower_id(bool sourceFirst)
+    {
+        var (owner, targetOwner) = (FreshOwner(), FreshOwner());
+        var (low, high) = (Guid.NewGuid(), Guid.NewGuid());
+        (low, high) = low.CompareTo(high) < 0 ? (low, high) : (high, low);
+        var (fromId, toId) = sourceFirst ? (low, high) : (high, low);
+        var from = Grains.GetGrain<IAccountGrain>(fromId);
+        await from.Open(owner, "EUR");
+        await from.Deposit(owner, 500);
+        var to = Grains.GetGrain<IAccountGrain>(toId);
+        await to.Open(targetOwner, "EUR");
+
+        var moved = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(fromId, toId, 200, owner);
+        // The extremes of the id order, so the dollar account is second (or first) whatever the euro account's id.
+        var usd = Grains.GetGrain<IAccountGrain>(sourceFirst ? Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff") : Guid.Empty);
+        await usd.Open(targetOwner, "USD");
+        var mismatched = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(fromId, usd.GetPrimaryKey(), 100, owner);
+
+        Assert.Equal("completed", moved.View!.Status);
+        Assert.Equal(("failed", AccountRules.CurrencyMismatch), (mismatched.View!.Status, mismatched.View.Reason));
+        Assert.Equal((300L, 200L, 0L), (await from.Balance(), await to.Balance(), await usd.Balance()));
     }
 
     [Fact]
