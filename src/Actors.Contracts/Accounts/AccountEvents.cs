@@ -47,6 +47,19 @@ public sealed record TransferDebited(
     [property: Id(4)] long By,
     [property: Id(5)] DateTimeOffset At) : IAccountEvent;
 
+/// <summary>
+/// Transfer <see cref="TransferId"/> took the amount out of this (source) account and reached <see cref="To"/> in
+/// the same commit: a debit and its settlement in one fact (nothing can come back).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("accounts.transfer-sent")]
+public sealed record TransferSent(
+    [property: Id(0)] Guid AccountId,
+    [property: Id(1)] string TransferId,
+    [property: Id(2)] Guid To,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] long By,
+    [property: Id(5)] DateTimeOffset At) : IAccountEvent;
+
 /// <summary>Transfer <see cref="TransferId"/> paid the amount into this (target) account from <see cref="From"/>.</summary>
 [GenerateSerializer, Immutable, Alias("accounts.transfer-credited")]
 public sealed record TransferCredited(

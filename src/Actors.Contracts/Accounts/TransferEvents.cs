@@ -47,6 +47,19 @@ public sealed record TransferCompleted(
     [property: Id(0)] string TransferId,
     [property: Id(1)] DateTimeOffset At) : ITransferEvent;
 
+/// <summary>
+/// Terminal, the whole transfer at once: requested and completed in the same commit as both accounts' legs
+/// (<c>accounts.transfer-sent</c> on the source, <c>accounts.transfer-credited</c> on the target).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("transfers.transfer-made")]
+public sealed record TransferMade(
+    [property: Id(0)] string TransferId,
+    [property: Id(1)] Guid From,
+    [property: Id(2)] Guid To,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] long RequestedBy,
+    [property: Id(5)] DateTimeOffset At) : ITransferEvent;
+
 /// <summary>Terminal: no money moved (any debit was refunded). <see cref="Reason"/> is a stable rejection code.</summary>
 [GenerateSerializer, Immutable, Alias("transfers.transfer-failed")]
 public sealed record TransferFailed(

@@ -100,6 +100,7 @@ public static class Account
             Debited = state.Debited.Add(e.TransferId),
             Unsettled = state.Unsettled.SetItem(e.TransferId, e.Amount),
         },
+        TransferSent e => state with { Balance = state.Balance - e.Amount, Debited = state.Debited.Add(e.TransferId) },
         TransferCredited e => state with { Balance = state.Balance + e.Amount, Credited = state.Credited.Add(e.TransferId) },
         TransferRefunded e => state with
         {
@@ -228,14 +229,14 @@ public static class Account
     private static Decision<IAccountEvent> Send(SendTransfer c, AccountState state)
     {
         var debit = Debit(new DebitTransfer(c.TransferId, c.To, c.Amount, c.By, c.At), state);
-        if (debit is not { Rejection: null, Events: [TransferDebited debited] })
+        if (debit is not { Rejection: null, Events: [TransferDebited] })
         {
             return debit; // refused, or already debited (then the step-by-step path owns this transfer)
         }
 
         return c.ToCurrency is { } currency && currency != state.Currency
             ? new Rejection(CurrencyMismatch, "The two accounts hold different currencies.")
-            : Decision<IAccountEvent>.Accept(debited, new TransferSettled(state.Id, c.TransferId, c.At));
+            : new TransferSent(state.Id, c.TransferId, c.To, c.Amount, c.By, c.At);
     }
 
     private static Decision<IAccountEvent> Credit(CreditTransfer c, AccountState state)

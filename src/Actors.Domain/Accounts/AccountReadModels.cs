@@ -54,6 +54,7 @@ public static class AccountReadModels
             MoneyDeposited e => Move(next, recorded, "deposit", e.Amount, null, null),
             MoneyWithdrawn e => Move(next, recorded, "withdrawal", -e.Amount, null, null),
             TransferDebited e => Move(next, recorded, "transfer-out", -e.Amount, e.TransferId, e.To),
+            TransferSent e => Move(next, recorded, "transfer-out", -e.Amount, e.TransferId, e.To),
             TransferCredited e => Move(next, recorded, "transfer-in", e.Amount, e.TransferId, e.From),
             TransferRefunded e => Move(next, recorded, "refund", e.Amount, e.TransferId, null),
             AccountClosed => next with { Status = AccountStatus.Closed },

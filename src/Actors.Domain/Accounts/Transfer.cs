@@ -78,10 +78,10 @@ public sealed record RecordSettled(DateTimeOffset At) : TransferCommand(At);
 public sealed record RecordLegs(string Currency, Rejection? CreditRefusal, DateTimeOffset At) : TransferCommand(At);
 
 /// <summary>
-/// The outcome to record in the same commit as both accounts' legs (debit-and-settle, credit): completed. Recorded
-/// only if both accounts accept their legs, so it never needs undoing.
+/// The whole transfer as one fact, to record in the same commit as both accounts' legs (sent, credited): recorded only
+/// if both accounts accept theirs, so it never needs undoing. The rules of <see cref="RequestTransfer"/> apply.
 /// </summary>
-public sealed record RecordInOneCommit(DateTimeOffset At) : TransferCommand(At);
+public sealed record MakeTransfer(string TransferId, Guid From, Guid To, long Amount, long RequestedBy, DateTimeOffset At) : TransferCommand(At);
 
 /// <summary>An account refused its leg before anything was recorded: the transfer fails and nothing moved.</summary>
 public sealed record RecordRefused(Rejection Refusal, DateTimeOffset At) : TransferCommand(At);
@@ -116,8 +116,7 @@ public static class Transfer
         RecordRefunded c => state.Step != TransferStep.TargetRefused ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
         RecordLegs c => Legs(c, state),
-        RecordInOneCommit c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
-            : new TransferCompleted(state.Id, c.At),
+        MakeTransfer c => Make(c, state),
         RecordRefused c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
             : new TransferFailed(state.Id, c.Refusal.Code, c.At),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),
@@ -129,6 +128,11 @@ public static class Transfer
         {
             Id = e.TransferId, From = e.From, To = e.To, Amount = e.Amount, RequestedBy = e.RequestedBy, RequestedAt = e.At,
             Step = TransferStep.Requested,
+        },
+        TransferMade e => state with
+        {
+            Id = e.TransferId, From = e.From, To = e.To, Amount = e.Amount, RequestedBy = e.RequestedBy, RequestedAt = e.At,
+            Step = TransferStep.Completed,
         },
         TransferSourceDebited e => state with { Step = TransferStep.Debited, Currency = e.Currency },
         TransferTargetCredited => state with { Step = TransferStep.Credited },
@@ -156,6 +160,14 @@ public static class Transfer
         return c.CreditRefusal is { } refusal
             ? new TransferTargetRefused(state.Id, refusal.Code, c.At)
             : new TransferCompleted(state.Id, c.At);
+    }
+
+    private static Decision<ITransferEvent> Make(MakeTransfer c, TransferState state)
+    {
+        var request = Request(new RequestTransfer(c.TransferId, c.From, c.To, c.Amount, c.RequestedBy, c.At), state);
+        return request is { Rejection: null, Events: [TransferRequested r] }
+            ? new TransferMade(r.TransferId, r.From, r.To, r.Amount, r.RequestedBy, r.At)
+            : request; // refused, or already requested (then it is under way or done)
     }
 
     private static Decision<ITransferEvent> Request(RequestTransfer c, TransferState state)

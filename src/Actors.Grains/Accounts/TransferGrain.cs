@@ -81,10 +81,11 @@ public sealed class TransferGrain(
     /// </summary>
     private async Task<bool> TryInOneCommitAsync(TransferRequested requested)
     {
-        var completed = Transfer.Decide(new RecordInOneCommit(requested.At), Transfer.Evolve(State, requested));
+        var made = Transfer.Decide(
+            new MakeTransfer(Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, requested.At), State);
         var first = requested.From.CompareTo(requested.To) < 0 ? requested.From : requested.To;
         var outcome = await GrainFactory.GetGrain<IAccountGrain>(first).TransferTogether(new TransferTogether(
-            Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, [requested, .. completed.Events]));
+            Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, made.Events));
         if (outcome.Refusal is { } refusal)
         {
             var failed = Transfer.Decide(new RecordRefused(refusal, requested.At), Transfer.Evolve(State, requested));

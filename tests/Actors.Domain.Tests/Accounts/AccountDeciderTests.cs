@@ -177,9 +177,18 @@ public class DebitTransferTests : AccountSpec
 public class SendTransferTests : AccountSpec
 {
     [Fact]
-    public void Sending_a_transfer_takes_the_amount_out_and_settles_it_at_once() =>
-        Given(Opened(), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, null, Now),
-            new TransferDebited(Id, "t1", Other, 60, Owner, Now), new TransferSettled(Id, "t1", Now));
+    public void Sending_a_transfer_takes_the_amount_out_for_good() =>
+        Given(Opened(), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, null, Now), new TransferSent(Id, "t1", Other, 60, Owner, Now));
+
+    [Fact]
+    public void A_sent_transfer_is_already_settled_and_can_never_be_refunded()
+    {
+        Given(Opened(), Deposited(100), new TransferSent(Id, "t1", Other, 60, Owner, T0));
+
+        Then(new SettleTransfer("t1", Now));
+        ThenRejected(new RefundTransfer("t1", AccountNotFound, Now), TransferSettledAlready);
+        Then(new DebitTransfer("t1", Other, 60, Owner, Now));
+    }
 
     [Fact]
     public void Sending_the_same_transfer_twice_takes_the_money_once() =>
@@ -218,8 +227,7 @@ public class SendTransferTests : AccountSpec
 
     [Fact]
     public void Sending_to_an_account_of_the_same_currency_is_accepted() =>
-        Given(Opened("EUR"), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, "EUR", Now),
-            new TransferDebited(Id, "t1", Other, 60, Owner, Now), new TransferSettled(Id, "t1", Now));
+        Given(Opened("EUR"), Deposited(100)).Then(new SendTransfer("t1", Other, 60, Owner, "EUR", Now), new TransferSent(Id, "t1", Other, 60, Owner, Now));
 
     [Fact]
     public void Sending_to_the_same_account_is_refused() =>

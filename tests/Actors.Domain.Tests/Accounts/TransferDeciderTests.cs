@@ -165,21 +165,29 @@ public class RecordLegsTests : TransferSpec
     }
 }
 
-public class RecordInOneCommitTests : TransferSpec
+public class MakeTransferTests : TransferSpec
 {
+    private static readonly ITransferEvent Made = new TransferMade("t1", From, To, 250, 7, T0);
+
     [Fact]
-    public void A_requested_transfer_recorded_with_both_legs_completes()
+    public void A_transfer_made_in_one_commit_is_one_fact_and_is_completed()
     {
-        Then(Fold(Requested), new RecordInOneCommit(Now), new TransferCompleted("t1", Now));
-        Assert.Equal("completed", Fold(Requested, new TransferCompleted("t1", Now)).ToView(2)!.Status);
+        Then(Fold(), new MakeTransfer("t1", From, To, 250, 7, T0), Made);
+        Assert.Equal(("completed", TransferAction.None), (Fold(Made).ToView(1)!.Status, Transfer.NextAction(Fold(Made))));
     }
 
     [Fact]
-    public void A_transfer_already_under_way_step_by_step_is_not_completed_at_once() =>
-        Then(Fold(Requested, SourceDebited), new RecordInOneCommit(Now));
+    public void Making_the_same_transfer_again_is_a_no_op() => Then(Fold(Made), new MakeTransfer("t1", From, To, 250, 7, Now));
 
     [Fact]
-    public void Recording_again_is_a_no_op() => Then(Fold(Requested, new TransferCompleted("t1", T0)), new RecordInOneCommit(Now));
+    public void A_transfer_already_under_way_step_by_step_is_not_made_again() => Then(Fold(Requested, SourceDebited), new MakeTransfer("t1", From, To, 250, 7, Now));
+
+    [Fact]
+    public void The_rules_of_a_request_apply() => ThenRejected(Fold(), new MakeTransfer("t1", From, From, 250, 7, Now), SameAccount);
+
+    [Fact]
+    public void A_made_transfer_refuses_another_request_under_its_id() =>
+        ThenRejected(Fold(Made), new RequestTransfer("t1", From, To, 999, 7, Now), TransferConflict);
 }
 
 public class RecordRefusedTests : TransferSpec

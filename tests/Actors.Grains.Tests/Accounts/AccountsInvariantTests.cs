@@ -114,7 +114,8 @@ public class AccountsInvariantTests(ClusterFixture fixture)
             }
 
             Assert.Equal(state.Balance, await grain.Balance());
-            var debits = history.Select(e => e.Data).OfType<TransferDebited>().Select(d => d.TransferId).ToList();
+            var debits = history.Select(e => e.Data).OfType<TransferDebited>().Select(d => d.TransferId)
+                .Concat(history.Select(e => e.Data).OfType<TransferSent>().Select(d => d.TransferId)).ToList();
             Assert.Equal(debits.Count, debits.Distinct().Count());
             Assert.All(history.Select(e => e.Data).OfType<TransferRefunded>(), r => Assert.DoesNotContain(r.TransferId, completed));
             Assert.Empty(state.Unsettled);
