@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Actors.Accounts;
 
 /// <summary>
-/// The transfer process: records each account's answer through <see cref="Transfer"/> and performs the next step.
+/// The transfer process. A new transfer is recorded in one commit with both accounts' legs
+/// (<see cref="IAccountGrain.TransferTogether"/>); when that cannot be done, it goes step by step: it records each
+/// account's answer through <see cref="Transfer"/> and performs the next step.
 /// Exactly-once money movement rests on two facts: every account step is idempotent by transfer id, and this grain
 /// handles one call at a time, so concurrent retries of one id queue up and find the transfer already done.
 /// A pending transfer is never forgotten: an activation that finds it pending resumes it at once and keeps a grain
