@@ -83,8 +83,11 @@ public sealed record RecordLegs(string Currency, Rejection? CreditRefusal, DateT
 /// </summary>
 public sealed record MakeTransfer(string TransferId, Guid From, Guid To, long Amount, long RequestedBy, DateTimeOffset At) : TransferCommand(At);
 
-/// <summary>An account refused its leg before anything was recorded: the transfer fails and nothing moved.</summary>
-public sealed record RecordRefused(Rejection Refusal, DateTimeOffset At) : TransferCommand(At);
+/// <summary>
+/// An account refused its leg of <paramref name="Request"/> before anything was recorded: the request is recorded
+/// as failed at once, and nothing moved. The rules of <see cref="RequestTransfer"/> apply.
+/// </summary>
+public sealed record RecordRefused(RequestTransfer Request, Rejection Refusal) : TransferCommand(Request.At);
 
 public sealed record RecordRefunded(DateTimeOffset At) : TransferCommand(At);
 
@@ -117,8 +120,7 @@ public static class Transfer
             : new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
         RecordLegs c => Legs(c, state),
         MakeTransfer c => Make(c, state),
-        RecordRefused c => state.Step != TransferStep.Requested ? Decision<ITransferEvent>.AlreadyDone
-            : new TransferFailed(state.Id, c.Refusal.Code, c.At),
+        RecordRefused c => Refused(c, state),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown transfer command."),
     };
 
@@ -168,6 +170,14 @@ public static class Transfer
         return request is { Rejection: null, Events: [TransferRequested r] }
             ? new TransferMade(r.TransferId, r.From, r.To, r.Amount, r.RequestedBy, r.At)
             : request; // refused, or already requested (then it is under way or done)
+    }
+
+    private static Decision<ITransferEvent> Refused(RecordRefused c, TransferState state)
+    {
+        var request = Request(c.Request, state);
+        return request is { Rejection: null, Events: [TransferRequested r] }
+            ? Decision<ITransferEvent>.Accept(r, new TransferFailed(r.TransferId, c.Refusal.Code, c.At))
+            : request; // refused, or already requested (then it is under way or done, and that answer stands)
     }
 
     private static Decision<ITransferEvent> Request(RequestTransfer c, TransferState state)

@@ -60,10 +60,25 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         }
 
         var other = GrainFactory.GetGrain<IAccountGrain>(Id == transfer.From ? transfer.To : transfer.From);
-        var joined = await other.JoinTransfer(transfer, new PreparedLeg(version, decision.Events, State.Currency));
+        TransferJoined joined;
+        try
+        {
+            joined = await other.JoinTransfer(transfer, new PreparedLeg(version, decision.Events, State.Currency));
+        }
+        catch
+        {
+            // The leg may have been recorded (a lost reply): never answer from this state again; reload from the log.
+            DeactivateOnIdle();
+            throw;
+        }
+
         if (joined.FirstLeg is { } recorded)
         {
             await LearnAsync(recorded);
+        }
+        else if (joined.Outcome == TransferTogetherOutcome.NotInOneCommit)
+        {
+            await CatchUpAsync(); // perhaps this stream was the one that had moved on
         }
 
         return joined.Outcome;
@@ -97,8 +112,15 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         catch (WrongExpectedVersionException)
         {
             // Nothing was written: a stream moved on (an account written by a lost activation, a transfer already
-            // recorded). The step-by-step path settles it; this account catches up on its next append.
+            // recorded). The step-by-step path settles it.
+            await CatchUpAsync();
             return new TransferJoined(TransferTogetherOutcome.NotInOneCommit, null);
+        }
+        catch
+        {
+            // Outcome unknown (the log did not confirm): reload from the log before answering anything else.
+            DeactivateOnIdle();
+            throw;
         }
     }
 

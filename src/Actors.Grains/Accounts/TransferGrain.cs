@@ -39,6 +39,12 @@ public sealed class TransferGrain(
 
     protected override TransferState Evolve(TransferState state, ITransferEvent @event) => Transfer.Evolve(state, @event);
 
+    /// <summary>
+    /// A one-commit transfer whose reply was lost leaves this activation behind its stream; the request that follows
+    /// must find the transfer made, not fail. Every step is decided on the stream's latest state either way.
+    /// </summary>
+    protected override bool CatchUpOnConflict => true;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
@@ -56,12 +62,15 @@ public sealed class TransferGrain(
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
         var request = new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow());
-        if (State.Step == TransferStep.None && !IsStale
-            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] }
-            && await TryInOneCommitAsync(requested))
+        if (options.Value.InOneCommit && State.Step == TransferStep.None
+            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] })
         {
-            ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
-            return new TransferReply(State.ToView(Version), null);
+            await TryInOneCommitAsync(request, requested);
+            if (State.IsTerminal)
+            {
+                ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
+                return new TransferReply(State.ToView(Version), null);
+            }
         }
 
         var (rejection, _) = await DecideAsync(state => Transfer.Decide(request, state));
@@ -78,30 +87,39 @@ public sealed class TransferGrain(
     /// <summary>
     /// The fast path: both accounts decide their legs and the transfer's request and outcome are recorded with both
     /// legs in one atomic append (<see cref="IAccountGrain.TransferTogether"/>). Nothing is ever pending and a crash
-    /// leaves either the whole transfer or nothing. False when it cannot be done that way (a leg already recorded under
-    /// this id, a stream that moved on): nothing was written, and the step-by-step path takes over.
+    /// leaves either the whole transfer or nothing. When it cannot be done that way (a leg already recorded under this
+    /// id, a stream that moved on, an unknown outcome), the transfer is left as the log holds it, not terminal, and the
+    /// step-by-step path takes over.
     /// </summary>
-    private async Task<bool> TryInOneCommitAsync(TransferRequested requested)
+    private async Task TryInOneCommitAsync(RequestTransfer request, TransferRequested requested)
     {
         var made = Transfer.Decide(
             new MakeTransfer(Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, requested.At), State);
         var first = requested.From.CompareTo(requested.To) < 0 ? requested.From : requested.To;
-        var outcome = await GrainFactory.GetGrain<IAccountGrain>(first).TransferTogether(new TransferTogether(
-            Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, made.Events));
+        TransferTogetherOutcome outcome;
+        try
+        {
+            outcome = await GrainFactory.GetGrain<IAccountGrain>(first).TransferTogether(new TransferTogether(
+                Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, made.Events));
+        }
+        catch (Exception error)
+        {
+            // Unknown outcome (a timeout, a silo lost, an account on a silo of an older version): whatever the log
+            // says decides. Made: answer it. Not made: the step-by-step path, which keeps the transfer pending and
+            // retrying through any further failure (and the version-0 fence keeps a late commit from doubling it).
+            logger.LogWarning(error, "Transfer {TransferId} could not be made in one commit; reading the log and going step by step.", Id);
+            await CatchUpAsync();
+            return;
+        }
+
         if (outcome.Refusal is { } refusal)
         {
-            var failed = Transfer.Decide(new RecordRefused(refusal, requested.At), Transfer.Evolve(State, requested));
-            await AppendAsync([requested, .. failed.Events]);
-            return true;
+            await DecideAsync(state => Transfer.Decide(new RecordRefused(request, refusal), state), command: nameof(RecordRefused));
         }
-
-        if (outcome.Recorded is { } recorded)
+        else if (outcome.Recorded is { } recorded)
         {
             await LearnAsync(recorded);
-            return true;
         }
-
-        return false;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -262,6 +280,16 @@ public sealed class TransferGrain(
 /// <summary>Settings of the transfer process (configuration section <c>Transfers</c> where bound).</summary>
 public sealed class TransferOptions
 {
+    /// <summary>The configuration section (<c>Transfers__InOneCommit=false</c> as an environment variable).</summary>
+    public const string Section = "Transfers";
+
+    /// <summary>
+    /// Whether a new transfer is recorded in one commit with both accounts' legs (default). Switch it off while a
+    /// cluster is upgraded from a version without it (those silos know neither the one-commit calls nor the events
+    /// they record), and on again once every silo runs this version. Off, every transfer goes step by step.
+    /// </summary>
+    public bool InOneCommit { get; set; } = true;
+
     /// <summary>
     /// Whether a pending transfer also holds a reminder (one reminder write per transfer, and one removal, each its
     /// own database transaction). Off by default: with the durable log, <c>TransferRecovery</c> wakes pending

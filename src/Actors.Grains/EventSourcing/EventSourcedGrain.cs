@@ -240,8 +240,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         SnapshotIfDue(before);
     }
 
-    /// <summary>Folds whatever the log holds after <see cref="Version"/>; true when there was anything.</summary>
-    private async Task<bool> CatchUpAsync()
+    /// <summary>
+    /// Folds whatever the log holds after <see cref="Version"/>; true when there was anything. For when an append's
+    /// outcome is unknown (a lost reply) or was made elsewhere.
+    /// </summary>
+    protected async Task<bool> CatchUpAsync()
     {
         var before = Version;
         Fold(await _log.ReadStreamAsync(StreamId, Version), 0);

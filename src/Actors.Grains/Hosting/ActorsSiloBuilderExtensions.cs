@@ -20,6 +20,7 @@ public static class ActorsSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(DomainClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<EventDeliveryOptions>();
+        silo.Services.AddOptions<Actors.Accounts.TransferOptions>().Bind(silo.Configuration.GetSection(Actors.Accounts.TransferOptions.Section));
         silo.Services.AddActorsExceptionSerialization();
         if (silo.Configuration.PostgresConnectionString() is { } postgres)
         {

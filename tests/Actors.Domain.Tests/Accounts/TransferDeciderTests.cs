@@ -192,20 +192,31 @@ public class MakeTransferTests : TransferSpec
 
 public class RecordRefusedTests : TransferSpec
 {
+    private static readonly RequestTransfer Request = new("t1", From, To, 250, 7, T0);
+
     [Fact]
-    public void A_leg_refused_before_anything_was_recorded_fails_the_transfer_with_the_reason()
+    public void A_leg_refused_before_anything_was_recorded_records_the_request_as_failed_with_the_reason()
     {
-        Then(Fold(Requested), new RecordRefused(new Rejection(AccountRules.AccountClosed, "closed"), Now), new TransferFailed("t1", AccountRules.AccountClosed, Now));
-        Assert.Equal(TransferAction.None, Transfer.NextAction(Fold(Requested, new TransferFailed("t1", AccountRules.AccountClosed, Now))));
+        var failed = new TransferFailed("t1", AccountRules.AccountClosed, T0);
+        Then(Fold(), new RecordRefused(Request, new Rejection(AccountRules.AccountClosed, "closed")), Requested, failed);
+        Assert.Equal(("failed", TransferAction.None), (Fold(Requested, failed).ToView(2)!.Status, Transfer.NextAction(Fold(Requested, failed))));
     }
 
     [Fact]
-    public void A_refusal_after_the_debit_was_recorded_is_ignored() =>
-        Then(Fold(Requested, SourceDebited), new RecordRefused(new Rejection(AccountRules.AccountClosed, "closed"), Now));
+    public void A_refusal_for_a_transfer_already_under_way_is_ignored() =>
+        Then(Fold(Requested, SourceDebited), new RecordRefused(Request, new Rejection(AccountRules.AccountClosed, "closed")));
+
+    [Fact]
+    public void A_refusal_for_a_transfer_already_made_is_ignored() =>
+        Then(Fold(new TransferMade("t1", From, To, 250, 7, T0)), new RecordRefused(Request, new Rejection(InsufficientFunds, "low")));
 
     [Fact]
     public void A_repeated_refusal_is_a_no_op() =>
-        Then(Fold(Requested, new TransferFailed("t1", InsufficientFunds, T0)), new RecordRefused(new Rejection(InsufficientFunds, "low"), Now));
+        Then(Fold(Requested, new TransferFailed("t1", InsufficientFunds, T0)), new RecordRefused(Request, new Rejection(InsufficientFunds, "low")));
+
+    [Fact]
+    public void The_rules_of_a_request_apply() =>
+        ThenRejected(Fold(), new RecordRefused(Request with { To = From }, new Rejection(InsufficientFunds, "low")), SameAccount);
 }
 
 public class FinishTransferTests : TransferSpec

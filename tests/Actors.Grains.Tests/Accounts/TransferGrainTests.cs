@@ -71,6 +71,31 @@ public class TransferGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_transfer_made_while_its_grain_and_accounts_did_not_hear_of_it_is_answered_as_made_when_retried()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var id = FreshTransferId();
+        var transfer = Grains.GetGrain<ITransferGrain>(id);
+        Assert.Null(await transfer.GetView()); // all three active, none of them about to hear of the commit below
+        // What a commit whose reply was lost leaves: the whole transfer in the log.
+        var at = fixture.Clock.GetUtcNow();
+        await Log.AppendAtomicallyAsync(
+        [
+            new StreamAppend(AccountIds.TransferStreamOf(id), 0, [new TransferMade(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner, at)], EventMetadata.None),
+            new StreamAppend(AccountIds.StreamOf(from.GetPrimaryKey()), 2, [new TransferSent(from.GetPrimaryKey(), id, to.GetPrimaryKey(), 300, owner, at)], EventMetadata.None),
+            new StreamAppend(AccountIds.StreamOf(to.GetPrimaryKey()), 1, [new TransferCredited(to.GetPrimaryKey(), id, from.GetPrimaryKey(), 300, at)], EventMetadata.None),
+        ]);
+
+        var retried = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner);
+
+        Assert.Equal(("completed", 1L), (retried.View!.Status, retried.View.Version));
+        Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
+        Assert.Equal(3, (await from.GetHistory()).Count); // opened, deposited, sent: once
+    }
+
+    [Fact]
     public async Task Transfers_racing_with_deposits_on_one_account_all_complete_and_conserve_the_money()
     {
         var owner = FreshOwner();
