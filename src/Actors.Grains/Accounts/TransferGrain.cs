@@ -30,6 +30,7 @@ public sealed class TransferGrain(
     private bool _remind;
     private bool _reminderRegistered;
     private bool _settled;
+    private bool _resumeChecked;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -45,12 +46,31 @@ public sealed class TransferGrain(
     /// </summary>
     protected override bool CatchUpOnConflict => true;
 
+    /// <summary>
+    /// A transfer grain is almost always activated by the request that creates it: that request goes straight to the
+    /// one-commit path, whose append expects the transfer's stream empty (so a transfer that exists is never recorded
+    /// again, and the refusal of that append makes this activation read the log); everything else loads first.
+    /// </summary>
+    protected override bool LoadOnActivation => false;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         // Off by default: the durable mode's TransferRecovery finds pending transfers in the log (no write per transfer).
         _remind = options.Value.ResumeWithReminders;
+    }
+
+    /// <summary>Reads the transfer's stream the first time it is needed, and resumes it if it is half done.</summary>
+    private async Task LoadAsync()
+    {
+        if (IsLoaded && _resumeChecked)
+        {
+            return;
+        }
+
+        await EnsureLoadedAsync();
+        _resumeChecked = true;
+        ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (IsPending)
         {
             // Found half-done (a crash, or a deactivation while an account was unreachable): carry on right away. The
@@ -63,16 +83,16 @@ public sealed class TransferGrain(
     {
         var request = new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow());
         if (options.Value.InOneCommit && State.Step == TransferStep.None
-            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] })
+            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] }
+            && await TryInOneCommitAsync(request, requested))
         {
-            await TryInOneCommitAsync(request, requested);
-            if (State.IsTerminal)
-            {
-                ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
-                return new TransferReply(State.ToView(Version), null);
-            }
+            ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
+            return new TransferReply(State.ToView(Version), null);
         }
 
+        // An existing transfer (the same request again, or another under a used id) or one that could not be made in
+        // one commit: the request is decided on what the log holds.
+        await LoadAsync();
         var (rejection, _) = await DecideAsync(state => Transfer.Decide(request, state));
         ActorsMetrics.PendingTransfers.Mark(Id, IsPending);
         if (rejection is not null)
@@ -89,9 +109,9 @@ public sealed class TransferGrain(
     /// legs in one atomic append (<see cref="IAccountGrain.TransferTogether"/>). Nothing is ever pending and a crash
     /// leaves either the whole transfer or nothing. When it cannot be done that way (a leg already recorded under this
     /// id, a stream that moved on, an unknown outcome), the transfer is left as the log holds it, not terminal, and the
-    /// step-by-step path takes over.
+    /// step-by-step path takes over. True when this call recorded the transfer (made, or failed on a refusal).
     /// </summary>
-    private async Task TryInOneCommitAsync(RequestTransfer request, TransferRequested requested)
+    private async Task<bool> TryInOneCommitAsync(RequestTransfer request, TransferRequested requested)
     {
         var made = Transfer.Decide(
             new MakeTransfer(Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, requested.At), State);
@@ -109,17 +129,23 @@ public sealed class TransferGrain(
             // retrying through any further failure (and the version-0 fence keeps a late commit from doubling it).
             logger.LogWarning(error, "Transfer {TransferId} could not be made in one commit; reading the log and going step by step.", Id);
             await CatchUpAsync();
-            return;
+            return false;
         }
 
         if (outcome.Refusal is { } refusal)
         {
-            await DecideAsync(state => Transfer.Decide(new RecordRefused(request, refusal), state), command: nameof(RecordRefused));
+            // Appended at version 0 like the one commit; if the transfer existed after all, this reads it and changes nothing.
+            var (_, failed) = await DecideAsync(state => Transfer.Decide(new RecordRefused(request, refusal), state), command: nameof(RecordRefused));
+            return failed.Count > 0;
         }
-        else if (outcome.Recorded is { } recorded)
+
+        if (outcome.Recorded is { } recorded)
         {
             await LearnAsync(recorded);
+            return true;
         }
+
+        return false;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -128,17 +154,22 @@ public sealed class TransferGrain(
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public Task<TransferView?> GetView()
+    public async Task<TransferView?> GetView()
     {
-        if (IsPending && !IsStale)
+        await LoadAsync();
+        if (IsPending)
         {
             ScheduleRetry(TimeSpan.Zero); // belt and braces: whoever looks at a pending transfer makes sure it is moving
         }
 
-        return Task.FromResult(State.ToView(Version));
+        return State.ToView(Version);
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => DriveAsync(fromReminder: true);
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await LoadAsync();
+        await DriveAsync(fromReminder: true);
+    }
 
     private bool IsPending => State.Step != TransferStep.None && !State.IsTerminal;
 

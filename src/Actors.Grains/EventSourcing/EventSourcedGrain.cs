@@ -64,6 +64,14 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         _log = ServiceProvider.GetRequiredService<IEventLog>();
         _delivery = ServiceProvider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value;
         _snapshots = SnapshotEvery > 0 ? ServiceProvider.GetService<ISnapshotStore>() : null;
+        State = Initial;
+        Version = 0;
+        if (!LoadOnActivation)
+        {
+            await base.OnActivateAsync(cancellationToken);
+            return;
+        }
+
         if (_snapshots is null || !await TryLoadFromSnapshotAsync(_snapshots, cancellationToken))
         {
             State = Initial;
@@ -71,7 +79,29 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             Fold(await _log.ReadStreamAsync(StreamId, 0, cancellationToken), 0);
         }
 
+        IsLoaded = true;
         await base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether activation reads the stream (the default). An aggregate may skip that read and start as if new when
+    /// every append it makes expects a version (so one made on a state that is not the stream's fails, writing
+    /// nothing) and it catches up on conflict (<see cref="CatchUpOnConflict"/>); anything that answers from the state
+    /// must then call <see cref="EnsureLoadedAsync"/> first. Saves a read for aggregates usually created by their
+    /// first command (a transfer, keyed by a new id).
+    /// </summary>
+    protected virtual bool LoadOnActivation => true;
+
+    /// <summary>True once the state is known to be the stream's: read from the log, or confirmed by an append.</summary>
+    protected bool IsLoaded { get; private set; }
+
+    /// <summary>Reads the stream if this activation has not yet (see <see cref="LoadOnActivation"/>).</summary>
+    protected async Task EnsureLoadedAsync()
+    {
+        if (!IsLoaded)
+        {
+            await CatchUpAsync();
+        }
     }
 
     private void Fold(IReadOnlyList<RecordedEvent> events, int from)
@@ -229,7 +259,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         var before = Version;
         if (committed[0].Version == Version + 1)
         {
-            Fold(committed, 0);
+            Fold(committed, 0); // appended at this activation's version, so the stream was where this state is
+            IsLoaded = true;
         }
         else
         {
@@ -248,6 +279,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     {
         var before = Version;
         Fold(await _log.ReadStreamAsync(StreamId, Version), 0);
+        IsLoaded = true;
         SnapshotIfDue(before);
         return Version != before;
     }
@@ -349,6 +381,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     {
         var before = Version;
         Fold(recorded, 0);
+        IsLoaded = true; // the log took an append at this state's version: the state is the stream's
         SnapshotIfDue(before);
     }
 

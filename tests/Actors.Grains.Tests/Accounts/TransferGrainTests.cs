@@ -95,6 +95,33 @@ public class TransferGrainTests(ClusterFixture fixture)
         Assert.Equal(3, (await from.GetHistory()).Count); // opened, deposited, sent: once
     }
 
+    [Theory]
+    [InlineData(300, "completed", null)]
+    [InlineData(301, null, AccountRules.TransferConflict)]
+    [InlineData(5_000, null, AccountRules.TransferConflict)] // the source would refuse it: the refusal must not be recorded
+    public async Task A_transfer_id_made_before_is_recognised_by_its_first_activation_and_moves_no_more_money(long amount, string? status, string? code)
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+        var id = FreshTransferId();
+        var at = fixture.Clock.GetUtcNow();
+        await Log.AppendAtomicallyAsync( // made by an activation of an earlier life of the cluster
+        [
+            new StreamAppend(AccountIds.TransferStreamOf(id), 0, [new TransferMade(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner, at)], EventMetadata.None),
+            new StreamAppend(AccountIds.StreamOf(from.GetPrimaryKey()), 2, [new TransferSent(from.GetPrimaryKey(), id, to.GetPrimaryKey(), 300, owner, at)], EventMetadata.None),
+            new StreamAppend(AccountIds.StreamOf(to.GetPrimaryKey()), 1, [new TransferCredited(to.GetPrimaryKey(), id, from.GetPrimaryKey(), 300, at)], EventMetadata.None),
+        ]);
+
+        var reply = await Grains.GetGrain<ITransferGrain>(id).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), amount, owner);
+
+        Assert.Equal((status, code), (reply.View?.Status, reply.Rejection?.Code));
+        Assert.Equal(["transfers.transfer-made"], (await Log.ReadStreamAsync(AccountIds.TransferStreamOf(id))).Select(e => e.Type));
+        // From the log: the accounts, active since before the test wrote their streams behind their backs, may not
+        // have had a reason to read them yet.
+        Assert.Equal((700L, 300L), ((await from.GetViewAsOfVersion(long.MaxValue))!.Balance, (await to.GetViewAsOfVersion(long.MaxValue))!.Balance));
+    }
+
     [Fact]
     public async Task Transfers_racing_with_deposits_on_one_account_all_complete_and_conserve_the_money()
     {
