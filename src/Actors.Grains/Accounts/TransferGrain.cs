@@ -188,6 +188,17 @@ public sealed class TransferGrain(
             return;
         }
 
+        try
+        {
+            await EnsureLoadedAsync(); // after an append the log did not confirm: act only on what the log holds
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Transfer {TransferId} could not read its log; it will be retried.", Id);
+            ScheduleRetry(RetryPeriod);
+            return;
+        }
+
         if (IsPending)
         {
             try

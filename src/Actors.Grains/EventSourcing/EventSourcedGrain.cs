@@ -203,6 +203,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     protected async Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> DecideAsync(
         Func<TState, Decision<TEvent>> decide, string? causationId = null, [CallerMemberName] string command = "")
     {
+        await EnsureLoadedAsync();
         for (var attempt = 1; ; attempt++)
         {
             var decision = decide(State);
@@ -236,6 +237,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// </summary>
     protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide)
     {
+        await EnsureLoadedAsync();
         var decision = decide(State);
         if (decision.Rejection is not null && CatchUpOnConflict && await CatchUpAsync())
         {
@@ -307,6 +309,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             OnOwnStreamConflict();
             throw;
         }
+        catch
+        {
+            UnconfirmedAppend();
+            throw;
+        }
 
         ActorsMetrics.RecordAppended(recorded, started);
         Apply(recorded);
@@ -346,6 +353,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
             OnOwnStreamConflict();
             throw;
         }
+        catch (Exception e) when (e is not WrongExpectedVersionException)
+        {
+            UnconfirmedAppend();
+            throw;
+        }
 
         foreach (var stream in recorded)
         {
@@ -365,6 +377,13 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         return recorded;
     }
+
+    /// <summary>
+    /// The log did not confirm an append (e.g. the connection dropped during the commit), which may still have been
+    /// written: whatever is decided next must first read the stream (<see cref="EnsureLoadedAsync"/>), never act on
+    /// this state, or a step could be taken for an outcome already recorded otherwise.
+    /// </summary>
+    private void UnconfirmedAppend() => IsLoaded = false;
 
     private void OnOwnStreamConflict()
     {
