@@ -131,9 +131,8 @@ public static class Transfer
             Id = e.TransferId, From = e.From, To = e.To, Amount = e.Amount, RequestedBy = e.RequestedBy, RequestedAt = e.At,
             Step = TransferStep.Requested,
         },
-        TransferMade e => state with
+        TransferMade e => Evolve(state, new TransferRequested(e.TransferId, e.From, e.To, e.Amount, e.RequestedBy, e.At)) with
         {
-            Id = e.TransferId, From = e.From, To = e.To, Amount = e.Amount, RequestedBy = e.RequestedBy, RequestedAt = e.At,
             Step = TransferStep.Completed,
         },
         TransferSourceDebited e => state with { Step = TransferStep.Debited, Currency = e.Currency },

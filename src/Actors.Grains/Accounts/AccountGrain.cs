@@ -47,19 +47,14 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     public async Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer)
     {
-        var now = time.GetUtcNow();
-        // The target answers first when its id is the lower one: it credits in its own currency and the source
-        // checks that currency against its own.
-        AccountCommand leg = Id == transfer.From
-            ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, null, now)
-            : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, State.Currency, now);
+        var leg = LegOf(transfer, otherCurrency: null);
         var (version, decision) = await PrepareAsync(state => Account.Decide(leg, state));
         if (Refused(leg, decision) is { } outcome)
         {
             return outcome;
         }
 
-        var other = GrainFactory.GetGrain<IAccountGrain>(Id == transfer.From ? transfer.To : transfer.From);
+        var other = GrainFactory.GetGrain<IAccountGrain>(OtherOf(transfer));
         TransferJoined joined;
         try
         {
@@ -86,10 +81,7 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     public async Task<TransferJoined> JoinTransfer(TransferTogether transfer, PreparedLeg first)
     {
-        var now = time.GetUtcNow();
-        AccountCommand leg = Id == transfer.From
-            ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, first.Currency, now)
-            : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, first.Currency, now);
+        var leg = LegOf(transfer, first.Currency);
         var (_, decision) = await PrepareAsync(state => Account.Decide(leg, state));
         if (Refused(leg, decision) is { } outcome)
         {
@@ -97,7 +89,7 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         }
 
         var cause = TransferCause(transfer.TransferId);
-        var firstStream = AccountIds.StreamOf(Id == transfer.From ? transfer.To : transfer.From);
+        var firstStream = AccountIds.StreamOf(OtherOf(transfer));
         try
         {
             var recorded = await AppendTogetherAsync(decision.Events,
@@ -123,6 +115,16 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
             throw;
         }
     }
+
+    /// <summary>
+    /// This account's leg of <paramref name="transfer"/>. The account answering first does not know the other's currency
+    /// (<paramref name="otherCurrency"/> null): as the target it credits in its own, and the source checks that one.
+    /// </summary>
+    private AccountCommand LegOf(TransferTogether transfer, string? otherCurrency) => Id == transfer.From
+        ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, otherCurrency, time.GetUtcNow())
+        : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, otherCurrency ?? State.Currency, time.GetUtcNow());
+
+    private Guid OtherOf(TransferTogether transfer) => Id == transfer.From ? transfer.To : transfer.From;
 
     /// <summary>A refusal (counted here: it is final), or a leg already recorded (only the step-by-step path may finish it).</summary>
     private static TransferTogetherOutcome? Refused(AccountCommand leg, Decision<IAccountEvent> decision)

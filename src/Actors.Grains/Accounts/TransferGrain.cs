@@ -82,9 +82,7 @@ public sealed class TransferGrain(
     public async Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy)
     {
         var request = new RequestTransfer(Id, from, to, amount, requestedBy, time.GetUtcNow());
-        if (options.Value.InOneCommit && State.Step == TransferStep.None
-            && Transfer.Decide(request, State) is { Rejection: null, Events: [TransferRequested requested] }
-            && await TryInOneCommitAsync(request, requested))
+        if (options.Value.InOneCommit && State.Step == TransferStep.None && await TryInOneCommitAsync(request))
         {
             ActorsMetrics.RecordDecision(nameof(TransferGrain), nameof(Start), "accepted", null);
             return new TransferReply(State.ToView(Version), null);
@@ -111,16 +109,20 @@ public sealed class TransferGrain(
     /// id, a stream that moved on, an unknown outcome), the transfer is left as the log holds it, not terminal, and the
     /// step-by-step path takes over. True when this call recorded the transfer (made, or failed on a refusal).
     /// </summary>
-    private async Task<bool> TryInOneCommitAsync(RequestTransfer request, TransferRequested requested)
+    private async Task<bool> TryInOneCommitAsync(RequestTransfer request)
     {
-        var made = Transfer.Decide(
-            new MakeTransfer(Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, requested.At), State);
-        var first = requested.From.CompareTo(requested.To) < 0 ? requested.From : requested.To;
+        var made = Transfer.Decide(new MakeTransfer(Id, request.From, request.To, request.Amount, request.RequestedBy, request.At), State);
+        if (made is not { Rejection: null, Events.Count: > 0 })
+        {
+            return false; // a request its rules refuse: answered by the request path
+        }
+
+        var first = request.From.CompareTo(request.To) < 0 ? request.From : request.To;
         TransferTogetherOutcome outcome;
         try
         {
             outcome = await GrainFactory.GetGrain<IAccountGrain>(first).TransferTogether(new TransferTogether(
-                Id, requested.From, requested.To, requested.Amount, requested.RequestedBy, made.Events));
+                Id, request.From, request.To, request.Amount, request.RequestedBy, made.Events));
         }
         catch (Exception error)
         {
@@ -180,14 +182,6 @@ public sealed class TransferGrain(
     /// </summary>
     private async Task DriveAsync(bool fromReminder = false)
     {
-        if (IsStale)
-        {
-            // Another activation owns this transfer now; this one is deactivating and must not act on old state.
-            _retry?.Dispose();
-            _retry = null;
-            return;
-        }
-
         try
         {
             await EnsureLoadedAsync(); // after an append the log did not confirm: act only on what the log holds
@@ -215,10 +209,9 @@ public sealed class TransferGrain(
                     await StepAsync(action);
                 }
             }
-            catch (Exception error) when (!IsStale)
+            catch (Exception error)
             {
-                // Includes a WrongExpectedVersionException that an account grain threw: that is the account's stale
-                // activation, not this one, and the account's next activation will answer the retry.
+                // Includes a version conflict, this stream's (read again before the next step) or an account's.
                 logger.LogWarning(error, "Transfer {TransferId} stays pending after a failed step; it will be retried.", Id);
                 ScheduleRetry(RetryPeriod);
                 return;

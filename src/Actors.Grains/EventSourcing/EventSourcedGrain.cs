@@ -33,12 +33,6 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// <summary>Global position of the last event this activation appended or read.</summary>
     protected long Position { get; private set; }
 
-    /// <summary>
-    /// True once an append found that another activation wrote this stream first: this activation's state is behind
-    /// the log and it is deactivating. It must not act on its state any more (the next activation reloads).
-    /// </summary>
-    protected bool IsStale { get; private set; }
-
     /// <summary>The log stream of this aggregate, e.g. <c>news-42</c>.</summary>
     protected abstract string StreamId { get; }
 
@@ -74,8 +68,6 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         if (_snapshots is null || !await TryLoadFromSnapshotAsync(_snapshots, cancellationToken))
         {
-            State = Initial;
-            Version = 0;
             Fold(await _log.ReadStreamAsync(StreamId, 0, cancellationToken), 0);
         }
 
@@ -390,8 +382,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         if (!CatchUpOnConflict)
         {
             // Another activation of this aggregate wrote first (a split brain after a silo failure). Our state is
-            // stale: never overwrite; drop this activation so the next command reloads from the log.
-            IsStale = true;
+            // stale: never overwrite; drop this activation, and read the log before any decision it still takes.
+            IsLoaded = false;
             DeactivateOnIdle();
         }
     }
