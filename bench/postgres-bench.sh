@@ -10,7 +10,7 @@ dir=$(mktemp -d /tmp/actors-bench-XXXXXX); port=$((20000 + RANDOM % 20000))
 as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi
 "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null
 "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c synchronous_commit=on -c fsync=on -c max_connections=200" start >/dev/null
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c synchronous_commit=on -c fsync=on -c max_connections=200 ${BENCH_PG_STATS:+-c shared_preload_libraries=pg_stat_statements} ${BENCH_PG_OPTS:-}" start >/dev/null
 trap '"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; rm -rf "$dir"' EXIT
 
 "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE pgbench" -c "CREATE DATABASE actors"
@@ -22,3 +22,12 @@ echo "== Actors PostgreSQL mode (one co-hosted silo), ${seconds}s per phase, $co
 dotnet build bench/Actors.Bench -c Release -v q -nologo >/dev/null
 ConnectionStrings__Postgres="Host=127.0.0.1;Port=$port;Username=postgres;Database=actors;Maximum Pool Size=100" \
   dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll "$seconds" "$concurrency" "$phases"
+
+# BENCH_PG_STATS=1: where PostgreSQL's time went over the whole run, by statement (pg_stat_statements).
+if [ -n "${BENCH_PG_STATS:-}" ]; then
+  echo "== PostgreSQL statements by total execution time (database actors, the last phase)"
+  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d actors -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+    -c "SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'actors' ORDER BY total_exec_time DESC LIMIT 12" \
+    -c "SELECT relname, n_live_tup, n_dead_tup, autovacuum_count, autoanalyze_count, last_autovacuum, last_autoanalyze FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT 6"
+fi

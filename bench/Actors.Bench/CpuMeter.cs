@@ -31,10 +31,25 @@ internal sealed class CpuMeter
         }
     }
 
+    /// <summary>With BENCH_PG_STATS set (see postgres-bench.sh): statement statistics restart here, so they cover the phase that follows.</summary>
+    public static async Task ResetStatementStatsAsync(IServiceProvider services)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_PG_STATS") is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var dataSource = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Npgsql.NpgsqlDataSource>(services);
+        await using var command = dataSource.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+        await command.ExecuteNonQueryAsync();
+    }
+
     private const double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly TimeSpan _silo = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly double _postgres = PostgresSeconds();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly TimeSpan _gcPause = GC.GetTotalPauseDuration();
+    private readonly int _gen2 = GC.CollectionCount(2);
 
     /// <summary>"silo X µs + PostgreSQL Y µs of CPU per op" for <paramref name="operations"/> done since construction.</summary>
     public string PerOperation(long operations)
@@ -45,7 +60,8 @@ internal sealed class CpuMeter
         return operations <= 0
             ? "no operations"
             : $"CPU per op: silo {silo / operations * 1e6:F0} µs + PostgreSQL {postgres / operations * 1e6:F0} µs " +
-              $"(silo {silo / wall:F2} cores, PostgreSQL {postgres / wall:F2} cores)";
+              $"(silo {silo / wall:F2} cores, PostgreSQL {postgres / wall:F2} cores; silo GC paused {(GC.GetTotalPauseDuration() - _gcPause).TotalMilliseconds / wall / 10:F1}% " +
+              $"of the time, {GC.CollectionCount(2) - _gen2} gen2 collections, {GC.GetTotalMemory(false) >> 20} MB heap)";
     }
 
     private static double PostgresSeconds()
@@ -75,6 +91,12 @@ internal sealed class CpuMeter
 
                     ticks += double.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
                              + double.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                    if (pid == Postmaster)
+                    {
+                        // Its children that have exited (a connection closed by the pool): their CPU stays counted.
+                        ticks += double.Parse(fields[13], System.Globalization.CultureInfo.InvariantCulture)
+                                 + double.Parse(fields[14], System.Globalization.CultureInfo.InvariantCulture);
+                    }
                 }
                 catch (IOException)
                 {
@@ -93,6 +115,6 @@ internal sealed class CpuMeter
         return ticks / TicksPerSecond;
     }
 
-    /// <summary>/proc/[pid]/stat after the parenthesised name: [0] state (field 3), [1] ppid, [11] utime, [12] stime.</summary>
+    /// <summary>/proc/[pid]/stat after the parenthesised name: [0] state (field 3), [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.</summary>
     private static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 }

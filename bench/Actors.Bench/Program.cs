@@ -47,11 +47,13 @@ if (phases.Contains("delay"))
 var system = new SystemBench(host.Services, TimeSpan.FromSeconds(seconds), concurrency);
 if (phases.Contains("votes"))
 {
+    await Quiesce.WaitAsync(host.Services);
     await system.UpVotesAsync();
 }
 
 if (phases.Contains("transfers"))
 {
+    await Quiesce.WaitAsync(host.Services);
     await system.TransfersAsync();
 }
 

@@ -15,7 +15,7 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
 
     public async Task UpVotesAsync()
     {
-        var users = await RegisterUsersAsync(400);
+        var users = await RegisterUsersAsync(1000); // 100,000 distinct (voter, news) pairs: more than a phase votes
         var news = new List<long>();
         foreach (var author in users.Take(100))
         {
@@ -114,17 +114,24 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
             accounts.Add((id, owner));
         }
 
-        // Warm-up first, not counted: the transfer path's code is compiled by the tiered JIT during its first seconds
-        // (~20% of the process's CPU in a 15 s phase without it), which is start-up cost, not the cost of a transfer.
-        var warmup = TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 2));
+        // Warm-up first, not counted: the transfer path's code is compiled by the tiered JIT during its first seconds of
+        // load, and with dynamic PGO it runs instrumented code until it is recompiled: on two busy cores ~9% of the
+        // silo's samples were still in instrumented code 12 s into the load (silo CPU per transfer 642 µs after an 8 s
+        // warm-up, 483 µs after 40 s). That is start-up cost, not the cost of a transfer. BENCH_WARMUP overrides (seconds).
+        var warmup = TimeSpan.FromSeconds(Environment.GetEnvironmentVariable("BENCH_WARMUP") is { Length: > 0 } seconds
+            ? double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)
+            : 20);
         await RunTransfersAsync(accounts, warmup, new StrongBox<long>(), new ConcurrentBag<string>(), new StrongBox<long>());
         var started = new StrongBox<long>();
         var answeredPending = new ConcurrentBag<string>();
         var refused = new StrongBox<long>();
+        await CpuMeter.ResetStatementStatsAsync(services);
         var cpu = new CpuMeter();
+        using var commits = new CommitMeter();
         var watch = Stopwatch.StartNew();
         await RunTransfersAsync(accounts, duration, started, answeredPending, refused);
         var acceptedSeconds = watch.Elapsed.TotalSeconds;
+        var commitSummary = commits.Summary(acceptedSeconds);
 
         // A transfer is done when its outcome is recorded; most are when Start answers: wait for the others.
         var pending = answeredPending.ToList();
@@ -144,6 +151,7 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
                           $"({started.Value} in {doneSeconds:F0} s after a {warmup.TotalSeconds:F0} s warm-up, {refused.Value} refused, {concurrency} concurrent; " +
                           $"money conserved: {total == accounts.Count * 1_000_000L})");
         Console.WriteLine($"  {cpu.PerOperation(started.Value)}");
+        Console.WriteLine($"  {commitSummary}");
     }
 
     private async Task RunTransfersAsync(

@@ -29,7 +29,9 @@ public static class PostgresSiloBuilderExtensions
     public static ISiloBuilder AddActorsPostgres(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton(_ => BuildDataSource(connectionString));
-        silo.Services.AddSingleton<PostgresEventLogOptions>();
+        // Group-commit tuning (EventLog__MaxAppendsPerCommit, EventLog__ConcurrentCommits); the defaults suit most setups.
+        silo.Services.AddOptions<PostgresEventLogOptions>().BindConfiguration("EventLog");
+        silo.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresEventLogOptions>>().Value);
         silo.Services.AddSingleton<PostgresEventLog>();
         silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
         silo.Services.AddSingleton<DeliveryCheckpoints>();
@@ -74,8 +76,9 @@ public static class PostgresSiloBuilderExtensions
     /// <summary>
     /// The silo's data source for the event log, snapshots, checkpoints and parked events. Unless the connection string
     /// says otherwise, pooled connections are not reset on return (no session state is ever set on them, and the reset
-    /// would also drop their prepared statements) and the few statements the log runs all the time (appends, partition
-    /// and stream reads) are prepared once per connection: both save PostgreSQL a parse and a plan per statement.
+    /// would also drop their prepared statements), the few statements the log runs all the time (appends, partition
+    /// and stream reads) are prepared once per connection (both save PostgreSQL a parse and a plan per statement), and
+    /// idle connections beyond the need are closed after 30 s.
     /// </summary>
     internal static NpgsqlDataSource BuildDataSource(string connectionString)
     {
@@ -88,6 +91,13 @@ public static class PostgresSiloBuilderExtensions
         if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        // After a burst the pool holds dozens of idle connections and hands them out in turn, so every statement lands
+        // on a server process whose caches and plans are cold; close the surplus after 30 s idle instead of 300 s.
+        if (!Mentions(connectionString, "Connection Idle Lifetime", "ConnectionIdleLifetime"))
+        {
+            builder.ConnectionStringBuilder.ConnectionIdleLifetime = 30;
         }
 
         return builder.Build();
