@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Durable throughput of the PostgreSQL mode against pgbench (TPC-B-like, scale 10, 8 clients, synchronous_commit on)
 # on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency] [phases]
-# (phases: comma-separated subset of appends,commands,delay,votes,transfers; default all)
+# (phases: comma-separated subset of appends,commands,delay,votes,transfers; default all).
+# Each durable phase starts once stream delivery has caught up with the log. Optional environment:
+#   BENCH_WARMUP=s     seconds of transfers before the timed ones (default 20: tiered JIT with dynamic PGO)
+#   BENCH_PG_STATS=1   print PostgreSQL's statements by execution time over the last phase (pg_stat_statements)
+#   BENCH_PG_OPTS=...  extra server settings, e.g. "-c shared_buffers=1GB"
+#   EventLog__ConcurrentCommits, EventLog__MaxAppendsPerCommit: the event log's group-commit settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,transfers}"
