@@ -32,6 +32,19 @@ public sealed class StoppableDatabaseGatewayFactory : WebApplicationFactory<Prog
         builder.UseSetting("Orleans:ClusterId", "un" + Guid.NewGuid().ToString("N")[..8]);
     }
 
+    /// <summary>Creates a user while the database is up and signs <paramref name="client"/> in as it; returns its API secret.</summary>
+    public async Task<string> SignUpAsync(HttpClient client)
+    {
+        client.Timeout = TimeSpan.FromSeconds(30);
+        var name = $"u{Guid.NewGuid():N}"[..16];
+        using var created = await client.PostAsync("/api/create_account",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = "secret-password" }));
+        var account = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ok", account.GetProperty("status").GetString());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", account.GetProperty("auth").GetString()!);
+        return account.GetProperty("apisecret").GetString()!;
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
@@ -45,15 +58,7 @@ public class UnavailableDatabaseTests(StoppableDatabaseGatewayFactory gateway) :
     public async Task While_postgres_is_down_commands_get_a_quick_clear_503_with_retry_after_in_each_routes_own_format()
     {
         using var client = gateway.CreateClient();
-        client.Timeout = TimeSpan.FromSeconds(30);
-        var name = $"u{Guid.NewGuid():N}"[..16];
-        using var created = await client.PostAsync("/api/create_account",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = "secret-password" }));
-        var account = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal("ok", account.GetProperty("status").GetString());
-        var auth = account.GetProperty("auth").GetString()!;
-        var apisecret = account.GetProperty("apisecret").GetString()!;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", auth);
+        var apisecret = await gateway.SignUpAsync(client);
 
         await gateway.Database.StopServerAsync(immediate: true);
         try
@@ -94,12 +99,7 @@ public class RestartedDatabaseTests(StoppableDatabaseGatewayFactory gateway) : I
     public async Task Once_postgres_is_back_the_same_silo_records_commands_again()
     {
         using var client = gateway.CreateClient();
-        client.Timeout = TimeSpan.FromSeconds(30);
-        var name = $"u{Guid.NewGuid():N}"[..16];
-        using var created = await client.PostAsync("/api/create_account",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = name, ["password"] = "secret-password" }));
-        var account = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", account.GetProperty("auth").GetString()!);
+        await gateway.SignUpAsync(client);
         using (var before = await OpenAccountAsync(client))
         {
             Assert.Equal(HttpStatusCode.Created, before.StatusCode);
