@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Bench;
 
@@ -39,7 +40,7 @@ internal sealed class CpuMeter
             return;
         }
 
-        var dataSource = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Npgsql.NpgsqlDataSource>(services);
+        var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         await using var command = dataSource.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
         await command.ExecuteNonQueryAsync();
     }

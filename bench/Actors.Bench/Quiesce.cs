@@ -36,7 +36,7 @@ internal static class Quiesce
         {
             var delivered = await checkpoints.ListAsync();
             var behind = Enumerable.Range(0, last.Length)
-                .Sum(p => Math.Max(0, last[p] - delivered.GetValueOrDefault(DeliveryCheckpoints.QueueName(EventStreams.ProviderName, p))) > 0 ? 1 : 0);
+                .Count(p => delivered.GetValueOrDefault(DeliveryCheckpoints.QueueName(EventStreams.ProviderName, p)) < last[p]);
             if (behind == 0)
             {
                 Console.WriteLine($"(delivery caught up with the log, position {head}, in {watch.Elapsed.TotalSeconds:F1} s)");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -29,9 +30,8 @@ public static class PostgresSiloBuilderExtensions
     public static ISiloBuilder AddActorsPostgres(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton(_ => BuildDataSource(connectionString));
-        // Group-commit tuning (EventLog__MaxAppendsPerCommit, EventLog__ConcurrentCommits); the defaults suit most setups.
-        silo.Services.AddOptions<PostgresEventLogOptions>().BindConfiguration("EventLog");
-        silo.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresEventLogOptions>>().Value);
+        silo.Services.AddOptions<PostgresEventLogOptions>().Bind(silo.Configuration.GetSection(PostgresEventLogOptions.Section));
+        silo.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<PostgresEventLogOptions>>().Value);
         silo.Services.AddSingleton<PostgresEventLog>();
         silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
         silo.Services.AddSingleton<DeliveryCheckpoints>();

@@ -12,6 +12,9 @@ namespace Actors.Postgres;
 /// <summary>Tuning of <see cref="PostgresEventLog"/>'s group commit.</summary>
 public sealed class PostgresEventLogOptions
 {
+    /// <summary>The configuration section (<c>EventLog__ConcurrentCommits=1</c> as an environment variable).</summary>
+    public const string Section = "EventLog";
+
     /// <summary>Most appends (from different grains) committed in one transaction.</summary>
     public int MaxAppendsPerCommit { get; set; } = 512;
 
