@@ -10,7 +10,7 @@ public sealed class NewsListEntry
 
     public required long UserId { get; init; }
 
-    public required string Username { get; init; }
+    public required string Username { get; set; }
 
     /// <summary>Unix seconds.</summary>
     public required long CreatedAt { get; init; }

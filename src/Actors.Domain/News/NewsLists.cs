@@ -17,6 +17,7 @@ public sealed class NewsLists
     private readonly Dictionary<(int, int), NewsPage> _topPages = [];
     private readonly Dictionary<(int, int), NewsPage> _latestPages = [];
     private long _topPagesAt = long.MinValue;
+    private HashSet<long> _changedChunks = [];
 
     public NewsLists(NewsOptions options)
     {
@@ -41,6 +42,8 @@ public sealed class NewsLists
         {
             return false;
         }
+
+        _changedChunks.Add(NewsListsSnapshot.ChunkOf(e.NewsId));
 
         if (e is NewsSubmitted submitted)
         {
@@ -110,28 +113,79 @@ public sealed class NewsLists
     /// <summary>The news, deleted or not; null when unknown.</summary>
     public NewsView? Get(long newsId) => _entries.TryGetValue(newsId, out var entry) ? entry.View() : null;
 
-    private void Add(NewsSubmitted submitted, long version)
+    /// <summary>Chunks (<see cref="NewsListsSnapshot.ChunkOf"/>) with news changed since the last call, and forgets them.</summary>
+    public IReadOnlyCollection<long> TakeChangedChunks()
     {
-        if (!_usernames.TryGetValue(submitted.UserId, out var username))
+        var changed = _changedChunks;
+        _changedChunks = [];
+        return changed;
+    }
+
+    /// <summary>Marks chunks as changed again (a checkpoint that could not store them).</summary>
+    public void MarkChanged(IEnumerable<long> chunks) => _changedChunks.UnionWith(chunks);
+
+    /// <summary>The entries of one chunk of news ids, for a checkpoint.</summary>
+    public IReadOnlyCollection<NewsListEntry> EntriesOfChunk(long chunk)
+    {
+        var entries = new List<NewsListEntry>();
+        for (var id = chunk * NewsListsSnapshot.ChunkSize; id < (chunk + 1) * NewsListsSnapshot.ChunkSize; id++)
         {
-            _usernames[submitted.UserId] = username = submitted.Username;
+            if (_entries.TryGetValue(id, out var entry))
+            {
+                entries.Add(entry);
+            }
         }
 
-        var entry = new NewsListEntry
+        return entries;
+    }
+
+    /// <summary>Takes entries read from a checkpoint; news already known are left as they are.</summary>
+    public void Restore(IReadOnlyList<NewsListEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (!_entries.ContainsKey(entry.Id))
+            {
+                Insert(entry);
+            }
+        }
+
+        Changed();
+    }
+
+    private void Add(NewsSubmitted submitted, long version)
+    {
+        Insert(new NewsListEntry
         {
             Id = submitted.NewsId,
             UserId = submitted.UserId,
-            Username = username,
+            Username = submitted.Username,
             CreatedAt = submitted.At.ToUnixTimeSeconds(),
             Title = submitted.Title,
             Url = submitted.Url,
             Version = version,
             Score = NewsRanking.Score(0, 0, _options),
-        };
-        _entries.Add(entry.Id, entry);
-        _latest.Add(entry);
-        _top.Added(entry);
+        });
         Changed();
+    }
+
+    private void Insert(NewsListEntry entry)
+    {
+        if (_usernames.TryGetValue(entry.UserId, out var username))
+        {
+            entry.Username = username; // One string per author, not one per news.
+        }
+        else
+        {
+            _usernames[entry.UserId] = entry.Username;
+        }
+
+        _entries.Add(entry.Id, entry);
+        if (!entry.Deleted)
+        {
+            _latest.Add(entry);
+            _top.Added(entry);
+        }
     }
 
     private void Rescore(NewsListEntry entry)

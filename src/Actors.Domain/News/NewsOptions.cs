@@ -48,6 +48,12 @@ public sealed class NewsOptions
     public int NewsSubmissionBreakSeconds { get; set; } = 900;
     public int SavedNewsPerPage { get; set; } = 10;
     public int TopNewsAgeLimitSeconds { get; set; } = 2592000;
+
+    /// <summary>
+    /// Not a Lamernews constant: how often, in PostgreSQL mode, the top and latest lists store a checkpoint of what
+    /// changed (a restart then reads the checkpoint and the events after it, not the whole news history). 0: never.
+    /// </summary>
+    public int ListsCheckpointSeconds { get; set; } = 60;
     public int ApiMaxNewsCount { get; set; } = 32;
 
     public bool FooterTwitterLink { get; set; }

@@ -79,6 +79,40 @@ public class NewsListsTests
         Assert.True(lists.Get(1)!.Deleted);
     }
 
+    [Fact]
+    public void Lists_restored_from_their_checkpoint_chunks_answer_as_the_originals()
+    {
+        var options = new NewsOptions { TopNewsAgeLimitSeconds = 50_000 };
+        var original = new NewsLists(options);
+        for (var id = 1L; id <= 10_000; id++)
+        {
+            Submit(original, id, T0 - id * 7, votes: (int)(id % 13));
+        }
+
+        original.Apply(new NewsDeleted(5, 1, At(T0)), original.VersionOf(5) + 1);
+        var restored = new NewsLists(options);
+        foreach (var chunk in original.TakeChangedChunks())
+        {
+            restored.Restore(NewsListsSnapshot.Read(NewsListsSnapshot.Write(original.EntriesOfChunk(chunk)), options));
+        }
+
+        Assert.Equal(original.Top(T0, 0, 10_000).Items, restored.Top(T0, 0, 10_000).Items);
+        Assert.Equal(original.Latest(0, 10_000).Items, restored.Latest(0, 10_000).Items);
+        Assert.Equal(original.Get(5), restored.Get(5));
+        Assert.Equal(original.VersionOf(77), restored.VersionOf(77));
+    }
+
+    [Fact]
+    public void A_checkpoint_chunk_cut_short_does_not_read()
+    {
+        var lists = new NewsLists(new NewsOptions());
+        Submit(lists, 1, T0, votes: 1);
+        var bytes = NewsListsSnapshot.Write(lists.EntriesOfChunk(0));
+
+        Assert.Throws<InvalidDataException>(() => NewsListsSnapshot.Read(bytes[..^4], new NewsOptions()));
+        Assert.Throws<InvalidDataException>(() => NewsListsSnapshot.Read([.. bytes, 0], new NewsOptions()));
+    }
+
     private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 
     private static void Submit(NewsLists lists, long id, long at, int votes)

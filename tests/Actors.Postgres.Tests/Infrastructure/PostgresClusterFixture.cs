@@ -25,7 +25,11 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         ConnectionString = await Server.CreateDatabaseAsync("cluster");
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = ConnectionString }));
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = ConnectionString,
+                ["News:ListsCheckpointSeconds"] = "1", // the news lists' checkpoint every second instead of every minute
+            }));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddActors();
