@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable throughput of the PostgreSQL mode against pgbench (TPC-B-like, scale 10, 8 clients, synchronous_commit on)
 # on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency] [phases]
-# (phases: comma-separated subset of appends,commands,delay,votes,transfers; default all).
+# (phases: comma-separated subset of appends,commands,delay,votes,submissions,transfers; default all).
 # Each durable phase starts once stream delivery has caught up with the log. Optional environment:
 #   BENCH_WARMUP=s     seconds of transfers before the timed ones (default 20: tiered JIT with dynamic PGO)
 #   BENCH_PG_STATS=1   print PostgreSQL's statements by execution time over the last phase (pg_stat_statements)
@@ -9,7 +9,7 @@
 #   EventLog__ConcurrentCommits, EventLog__MaxAppendsPerCommit: the event log's group-commit settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,transfers}"
+seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,submissions,transfers}"
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=$(mktemp -d /tmp/actors-bench-XXXXXX); port=$((20000 + RANDOM % 20000))
 as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi

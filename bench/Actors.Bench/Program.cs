@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 // Run by bench/postgres-bench.sh next to pgbench on the same server. Arguments: seconds per phase, concurrency.
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
-// Optional third argument: the phases to run (comma-separated: appends, commands, delay, votes, transfers); default all.
-var phases = args.Length > 2 ? args[2].Split(',') : ["appends", "commands", "delay", "votes", "transfers"];
+// Optional third argument: the phases to run (comma-separated: appends, commands, delay, votes, submissions, transfers);
+// default all.
+var phases = args.Length > 2 ? args[2].Split(',') : ["appends", "commands", "delay", "votes", "submissions", "transfers"];
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -17,6 +18,7 @@ builder.Configuration["Orleans:UseLoopback"] = "true";
 // Voters need karma for many up-votes (each costs 1); registrations are not rate-limited here.
 builder.Configuration["News:UserInitialKarma"] = "1000000";
 builder.Configuration["News:UserCreationDelaySeconds"] = "0";
+builder.Configuration["News:NewsSubmissionBreakSeconds"] = "0";
 if (builder.Configuration.PostgresConnectionString() is null)
 {
     Console.Error.WriteLine("Set ConnectionStrings__Postgres.");
@@ -49,6 +51,12 @@ if (phases.Contains("votes"))
 {
     await Quiesce.WaitAsync(host.Services);
     await system.UpVotesAsync();
+}
+
+if (phases.Contains("submissions"))
+{
+    await Quiesce.WaitAsync(host.Services);
+    await system.SubmissionsAsync();
 }
 
 if (phases.Contains("transfers"))

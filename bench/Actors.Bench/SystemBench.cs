@@ -44,6 +44,31 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
         await VoteToTopListDelayAsync(users, news);
     }
 
+    /// <summary>
+    /// Durable news submissions, each by one of many authors (no submission break here), every one with a distinct URL:
+    /// the whole path (profile, URL guard, id, news stream with its automatic vote, the author's last submission).
+    /// </summary>
+    public async Task SubmissionsAsync()
+    {
+        var authors = await RegisterUsersAsync(Math.Max(concurrency * 4, 256));
+        long ok = 0, refused = 0;
+        using var stop = new CancellationTokenSource(duration);
+        var cpu = new CpuMeter();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; !stop.IsCancellationRequested; i += concurrency)
+            {
+                var author = _client.GetGrain<INewsAuthorGrain>(authors[i % authors.Count]);
+                var result = await author.Submit("Bench news", $"https://example.com/{Guid.NewGuid():N}", "");
+                Interlocked.Increment(ref result.Ok ? ref ok : ref refused);
+            }
+        })));
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"durable submissions through grains: {ok / seconds:F0}/s ({ok} in {seconds:F0} s, {refused} refused, {concurrency} concurrent)");
+        Console.WriteLine($"  {cpu.PerOperation(ok)}");
+    }
+
     private async Task VoteToTopListDelayAsync(IReadOnlyList<long> users, IReadOnlyList<long> news)
     {
         var ranking = _client.GetGrain<INewsRankingGrain>(0);
