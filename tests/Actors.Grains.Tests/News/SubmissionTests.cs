@@ -1,4 +1,5 @@
 using Actors.News;
+using Orleans.Core.Internal;
 
 namespace Actors.Tests.News;
 
@@ -19,6 +20,22 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
         Assert.Equal(1, view.Score);
         Assert.Equal(alice, view.UserId);
         Assert.Equal(id, (await News(id).Get())!.Id);
+    }
+
+    [Fact]
+    public async Task News_ids_follow_on_across_a_restart_of_their_allocator_and_never_repeat()
+    {
+        var allocator = Grains.GetGrain<INewsIdAllocatorGrain>(0);
+        var before = await allocator.Next();
+
+        await allocator.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var ids = new List<long>();
+        for (var i = 0; i < NewsIdAllocatorGrain.Block + 3; i++)
+        {
+            ids.Add(await allocator.Next());
+        }
+
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => before + i), ids); // the unused rest of the block given back
     }
 
     [Fact]
