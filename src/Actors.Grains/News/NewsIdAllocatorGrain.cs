@@ -5,6 +5,12 @@ namespace Actors.News;
 public interface INewsIdAllocatorGrain : IGrainWithIntegerKey
 {
     Task<long> Next();
+
+    /// <summary>
+    /// Moves the sequence on to at least <paramref name="last"/> (never back), for news written straight into the log
+    /// (seeding, imports): the next id handed out is then above every id they took.
+    /// </summary>
+    Task AdvanceTo(long last);
 }
 
 [GenerateSerializer, Alias("news.id-allocator-state")]
@@ -22,5 +28,14 @@ public sealed class NewsIdAllocatorGrain(
         state.State.Last++;
         await state.WriteStateAsync();
         return state.State.Last;
+    }
+
+    public async Task AdvanceTo(long last)
+    {
+        if (last > state.State.Last)
+        {
+            state.State.Last = last;
+            await state.WriteStateAsync();
+        }
     }
 }
