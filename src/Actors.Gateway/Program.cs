@@ -4,10 +4,12 @@ using Actors.Gateway.News;
 using Actors.Gateway.Realtime;
 using Actors.Gateway.Users;
 using Actors.Gateway.Web;
+using Actors.Seeding;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddActorsCluster();
+builder.Services.AddSeedingAtStartup(builder.Configuration); // Seed__News=N: a generated site before ready (in memory)
 builder.AddUsers();
 builder.AddRealtime();
 builder.AddActorsObservability();

@@ -4,7 +4,12 @@ using Actors.Users;
 using Orleans.Dashboard;
 
 // One silo of the cluster. Settings (README "Running a cluster"): ConnectionStrings__Postgres, Orleans__ClusterId,
-// Orleans__SiloPort, Orleans__GatewayPort.
+// Orleans__SiloPort, Orleans__GatewayPort. `seed --news N ...` seeds a generated site into PostgreSQL instead (SeedCommand).
+if (args is ["seed", ..])
+{
+    return await Actors.Silo.SeedCommand.RunAsync(args[1..]);
+}
+
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddActorsTelemetry("actors-silo");
 builder.Services.AddNewsAndUsersOptions(builder.Configuration);
@@ -13,3 +18,4 @@ builder.Services.AddNewsAndUsersOptions(builder.Configuration);
 builder.AddActorsSilo(silo => silo.AddDashboard());
 
 await builder.Build().RunAsync();
+return 0;

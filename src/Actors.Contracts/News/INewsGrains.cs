@@ -88,6 +88,9 @@ public interface IUserNewsGrain : IGrainWithIntegerKey
     /// <summary>Applies one recorded news event that concerns this user. Idempotent.</summary>
     Task Apply(RecordedEvent recorded);
 
+    /// <summary>Applies several, in order (as <see cref="Apply"/> each): one call for a user's history written in bulk.</summary>
+    Task ApplyMany(IReadOnlyList<RecordedEvent> recorded);
+
     /// <summary>Ids of news the user posted, newest first.</summary>
     Task<NewsIdPage> GetPosted(int start, int count);
 

@@ -38,6 +38,12 @@ public sealed record Registration(
 public interface IUserIdAllocatorGrain : IGrainWithIntegerKey
 {
     Task<long> Next();
+
+    /// <summary>
+    /// Moves the sequence on to at least <paramref name="last"/> (never back), for users written straight into the log
+    /// (seeding, imports): the next id handed out is then above every id they took.
+    /// </summary>
+    Task AdvanceTo(long last);
 }
 
 /// <summary>The per-IP account creation limit (one grain per client address).</summary>

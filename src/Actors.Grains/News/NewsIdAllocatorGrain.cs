@@ -5,6 +5,12 @@ namespace Actors.News;
 public interface INewsIdAllocatorGrain : IGrainWithIntegerKey
 {
     Task<long> Next();
+
+    /// <summary>
+    /// Moves the sequence on to at least <paramref name="last"/> (never back), for news written straight into the log
+    /// (seeding, imports): the next id handed out is then above every id they took.
+    /// </summary>
+    Task AdvanceTo(long last);
 }
 
 /// <summary><see cref="Last"/>: every id up to it is handed out or reserved by the running activation.</summary>
@@ -61,5 +67,14 @@ public sealed class NewsIdAllocatorGrain(
         }
 
         await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task AdvanceTo(long last)
+    {
+        if (last > state.State.Last)
+        {
+            state.State.Last = last;
+            await state.WriteStateAsync();
+        }
     }
 }

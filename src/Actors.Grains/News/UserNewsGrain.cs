@@ -50,6 +50,14 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         return Task.CompletedTask;
     }
 
+    public async Task ApplyMany(IReadOnlyList<RecordedEvent> recorded)
+    {
+        foreach (var e in recorded)
+        {
+            await Apply(e);
+        }
+    }
+
     public async Task<NewsIdPage> GetPosted(int start, int count)
     {
         await EnsureRebuiltAsync();

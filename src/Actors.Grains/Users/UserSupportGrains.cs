@@ -18,6 +18,15 @@ public sealed class UserIdAllocatorGrain([PersistentState("user-ids")] IPersiste
         await ids.WriteStateAsync();
         return ids.State.Last;
     }
+
+    public async Task AdvanceTo(long last)
+    {
+        if (last > ids.State.Last)
+        {
+            ids.State.Last = last;
+            await ids.WriteStateAsync();
+        }
+    }
 }
 
 [GenerateSerializer, Alias("actors.users.creation-limit-state")]
