@@ -76,5 +76,7 @@ public sealed class NewsIdAllocatorGrain(
             state.State.Last = last;
             await state.WriteStateAsync();
         }
+
+        _handedOut = Math.Max(_handedOut < 0 ? state.State.Last : _handedOut, last);
     }
 }
