@@ -15,7 +15,7 @@ namespace Actors.Tests.News;
 [Collection(ListsCheckpointCollection.Name)]
 public class NewsListsCheckpointTests(PostgresClusterFixture cluster)
 {
-    private const string Head = "$lists-news";
+    private const string Head = NewsListsCheckpoint.HeadId;
 
     private ISnapshotStore Checkpoints => cluster.SiloServices.GetRequiredService<ISnapshotStore>();
 
@@ -51,7 +51,7 @@ public class NewsListsCheckpointTests(PostgresClusterFixture cluster)
         return voted.Position;
     }
 
-    private static string ChunkOf(long newsId) => $"{Head}/{NewsListsSnapshot.ChunkOf(newsId)}";
+    private static string ChunkOf(long newsId) => NewsListsCheckpoint.ChunkId(NewsListsSnapshot.ChunkOf(newsId));
 
     private async Task RestartListsAsync() => await Lists.Cast<IGrainManagementExtension>().DeactivateOnIdle();
 
