@@ -96,12 +96,12 @@ def ms(p):
 print(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1), ms("50"), ms("99"))'
 }
 
-# Sign in $users seeded users (user2...) at $1 (style $2: bearer or cookie); lines "token secret" in $out/users.
+# Sign in seeded users $4..$4+$3-1 at $1 (style $2: bearer or cookie); lines "token secret" on stdout.
 sign_in() {
-  python3 - "$1" "$2" "$users" >"$out/users" <<'PY'
+  python3 - "$1" "$2" "$3" "$4" <<'PY'
 import json, sys, urllib.parse, urllib.request
-base, style, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for i in range(2, n + 2):
+base, style, n, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for i in range(first, first + n):
     q = urllib.parse.urlencode({"username": f"user{i}", "password": "password1"})
     req = urllib.request.Request(base + "/api/login?" + q) if style == "cookie" else urllib.request.Request(base + "/api/login", data=q.encode())
     j = json.load(urllib.request.urlopen(req))
@@ -124,10 +124,13 @@ workload() {
   local news="$1" style="$2" top latest votes submits comments
   top=$(reads "$url/api/getnews/top/0/30")
   latest=$(reads "$url/api/getnews/latest/0/30")
-  sign_in "$url" "$style"
+  sign_in "$url" "$style" "$users" 2 >"$out/users"
+  # Submissions as user1, the administrator, whom neither site's submission break applies to (Lamernews cannot set a
+  # break of 0: it stores it as a key's time to live).
+  sign_in "$url" "$style" 1 1 >"$out/admin"
   pairs 2000 "$news"
   votes=$(writes vote "$url" "$out/pairs" "$style" | cut -d' ' -f1)
-  submits=$(writes submit "$url" "$out/users" "$style" | cut -d' ' -f1)
+  submits=$(writes submit "$url" "$out/admin" "$style" | cut -d' ' -f1)
   awk '{print $1, $2, $3}' "$out/pairs" | head -20000 >"$out/comment-lines"
   comments=$( [ "$style" = bearer ] && writes comment "$url" "$out/comment-lines" "$style" | cut -d' ' -f1 || echo -)
   echo "$top $latest $votes $submits $comments"
@@ -164,7 +167,7 @@ for size in ${sizes//,/ }; do
     pg="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=actors"
     echo "== $size news, PostgreSQL: seed command"
     seeded=$(ConnectionStrings__Postgres="$pg" Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Logging__LogLevel__Default=Warning \
-      dotnet "$silo_dir/Actors.Silo.dll" seed --news "$size" | grep '^seeded:' || true)
+      News__UserInitialKarma=1000000 dotnet "$silo_dir/Actors.Silo.dll" seed --news "$size" | grep '^seeded:' || true)
     echo "   $seeded"
     row[$size,pgseed]=$(echo "$seeded" | grep -o '([0-9,]* events/s)' | tr -d '(),' | cut -d' ' -f1)
     start_gateway 0 ConnectionStrings__Postgres="$pg"
@@ -182,7 +185,7 @@ for size in ${sizes//,/ }; do
   if [ "${SIZE_PEER:-0}" = 1 ]; then
     echo "== $size news, Lamernews peer"
     peer_port=$(free_port)
-    url=$(LAMER_KARMA=1000000 LAMER_SUBMIT_BREAK=0 ../shared/peers/run-lamernews.sh start "$peer_port" | tail -1)
+    url=$(LAMER_KARMA=1000000 ../shared/peers/run-lamernews.sh start "$peer_port" | tail -1)
     ../shared/peers/run-lamernews.sh flush >/dev/null
     python3 bench/size-peer-fill.py "$size" | redis-cli -p 10000 --pipe >/dev/null
     peer=$(workload "$size" cookie)

@@ -23,6 +23,10 @@ function init(args)
     if i % tonumber(os.getenv("SIZE_THREADS")) == tid then table.insert(lines, line) end
     i = i + 1
   end
+  if #lines == 0 then
+    -- Fewer lines than threads (submissions by one user): share them; only votes need pairs of their own.
+    for line in io.lines(os.getenv("SIZE_LINES")) do table.insert(lines, line) end
+  end
   next_line = 1
   sent = 0
   accepted = 0
