@@ -54,6 +54,15 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Runs the silo with <paramref name="arguments"/> (a command such as <c>seed</c>) to its end; answers its exit code.</summary>
+    public async Task<(int ExitCode, string Output)> RunSiloCommandAsync(TimeSpan timeout, params string[] arguments)
+    {
+        await using var command = AppProcess.Start("Actors.Silo", "silo-command", Settings(AppProcess.FreePort(), AppProcess.FreePort()), arguments);
+        using var cancel = new CancellationTokenSource(timeout);
+        await command.WaitForExitAsync(cancel.Token);
+        return (command.ExitCode, command.OutputTail);
+    }
+
     public async Task<(AppProcess Process, Uri Address)> StartGatewayAsync()
     {
         var port = AppProcess.FreePort();
