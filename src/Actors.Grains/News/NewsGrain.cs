@@ -13,6 +13,15 @@ namespace Actors.News;
 /// comment ids are a per-news sequence, so one consistency boundary keeps those checks exact without cross-grain calls;
 /// a thread is small enough (and written rarely enough) to share the news' one-command-at-a-time turn.
 /// </summary>
+/// <remarks>
+/// Lifetime: a news grain holds nothing the log does not (it folds its stream on activation: a few µs in memory, one
+/// indexed read in PostgreSQL), and an activation costs ~4.5 KB (Orleans' activation, the stream handle, the state),
+/// more than the news itself. So it leaves right after its submission (the front page and the latest list are served
+/// by the ranking grain, not by news grains; the first vote or comment brings it back) and after 2 idle minutes
+/// instead of the default 15 (a news being voted on or read stays active). Before, every submission kept its grain
+/// for 15 minutes: 7.5 KB of heap per news right after a burst of submissions.
+/// </remarks>
+[CollectionAgeLimit("00:02:00")]
 public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : EventSourcedGrain<NewsState, INewsEvent>, INewsGrain
 {
     private readonly NewsOptions _options = options.Value;
@@ -30,6 +39,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     public async Task<NewsCommandResult> Submit(long userId, string username, string title, string url, string text)
     {
         var (rejection, _) = await Run(new NewsCommand.Submit(NewsId, userId, username, title, url, text));
+        DeactivateOnIdle(); // its submission was its job (see the remarks above)
         return rejection is null ? Done(NewsId) : NewsCommandResult.Refused(rejection);
     }
 

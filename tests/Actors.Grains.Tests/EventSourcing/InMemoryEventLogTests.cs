@@ -87,4 +87,42 @@ public class InMemoryEventLogTests
         Assert.DoesNotContain(Guid.Empty, ids);
         Assert.Empty(ids.Intersect(otherIds));
     }
+
+    [Fact]
+    public async Task Interleaved_streams_read_back_in_order_with_their_own_metadata_and_times()
+    {
+        // More events than one storage chunk (1,024), three streams of two categories taking turns.
+        for (var i = 0; i < 1500; i++)
+        {
+            var stream = (i % 3) switch { 0 => "a-1", 1 => "b-1", _ => "a-2" };
+            await _log.AppendAsync(stream, i / 3, [$"{stream}:{i / 3}"], i % 2 == 0 ? EventMetadata.None : new EventMetadata($"c{i}", $"k{i}"));
+        }
+
+        var tail = await _log.ReadStreamAsync("b-1", 497);
+        var all = await _log.ReadAllAsync(0, 2000);
+
+        Assert.Equal(["b-1:497", "b-1:498", "b-1:499"], tail.Select(e => (string)e.Data));
+        Assert.Equal([498L, 499L, 500L], tail.Select(e => e.Version));
+        Assert.Equal([1493L, 1496L, 1499L], tail.Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(1, 1500).Select(p => (long)p), all.Select(e => e.Position));
+        Assert.All(all, e => Assert.Equal(e.Position % 2 == 0 ? ($"c{e.Position - 1}", $"k{e.Position - 1}") : (null, null), (e.CorrelationId, e.CausationId)));
+        Assert.Equal(all, await _log.ReadAllAsync(0, 2000)); // the same events, times included, on every read
+        Assert.Equal(all.Where(e => e.StreamId == "a-2"), await _log.ReadStreamAsync("a-2"));
+    }
+
+    [Fact]
+    public async Task Reading_a_category_from_the_middle_returns_its_events_after_that_position_up_to_the_count()
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            await _log.AppendAsync(i % 4 == 0 ? $"news-{i}" : $"users-{i}", 0, [i], EventMetadata.None);
+        }
+
+        var page = await _log.ReadAllAsync(2001, 5, "news");
+
+        Assert.Equal([2005L, 2009L, 2013L, 2017L, 2021L], page.Select(e => e.Position));
+        Assert.Empty(await _log.ReadAllAsync(3000, 5, "news"));
+        Assert.Empty(await _log.ReadAllAsync(0, 5, "accounts"));
+        Assert.Equal(750, (await _log.ReadAllAsync(0, 10_000, "news")).Count);
+    }
 }
