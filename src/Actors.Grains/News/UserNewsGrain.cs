@@ -5,8 +5,8 @@ namespace Actors.News;
 
 /// <summary>
 /// One user's news activity (key = user id): news posted, news up-voted ("saved"), votes, comments. Kept in memory,
-/// fed by <see cref="NewsActivityFeedGrain"/>. Idempotent by (stream, version): each news stream's last applied version
-/// is remembered.
+/// fed by <see cref="NewsActivityFeedGrain"/>, in compact lists (<see cref="UserNewsLists"/>, which also make every event
+/// idempotent); pages and vote lookups copy out only what they answer.
 /// <para>
 /// In the in-memory mode the grain is kept alive, and its first activation is caused by the first event that concerns
 /// the user (or by a read, when there is nothing yet), so it has seen every event and needs no rebuild. Scanning the
@@ -17,34 +17,34 @@ namespace Actors.News;
 [KeepAlive]
 public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery) : Grain, IUserNewsGrain
 {
-    private readonly Dictionary<string, long> _applied = new(StringComparer.Ordinal);
-    // Oldest first, ordered by event time: events of different news arrive on different partitions, so arrival order
-    // is not the order things happened in.
-    private readonly List<(long At, long Id)> _posted = [];
-    private readonly List<(long At, long Id)> _saved = [];
-    private readonly Dictionary<long, VoteDirection> _votes = [];
-    private readonly List<(long At, CommentRef Comment)> _comments = [];
-    private readonly List<RecordedEvent> _early = [];
+    private UserNewsLists _lists = null!;
+    // Durable modes, before the first read: the events delivered meanwhile (only those about this user, without their
+    // envelopes), applied after the rebuild.
+    private readonly List<INewsEvent> _early = [];
     private bool _rebuilt;
-
-    private long UserId => this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _lists = new UserNewsLists(this.GetPrimaryKeyLong());
         _rebuilt = delivery.Value.PublishAfterAppend;
         return base.OnActivateAsync(cancellationToken);
     }
 
     public Task Apply(RecordedEvent recorded)
     {
+        if (recorded.Data is not INewsEvent e)
+        {
+            return Task.CompletedTask;
+        }
+
         if (_rebuilt)
         {
-            ApplyRecorded(recorded);
+            _lists.Apply(e);
         }
-        else if (recorded.Data is INewsEvent e && Concerns(e))
+        else if (_lists.Concerns(e))
         {
             // Not rebuilt yet: keep it for the rebuild (which may or may not have it, depending on when it runs).
-            _early.Add(recorded);
+            _early.Add(e);
         }
 
         return Task.CompletedTask;
@@ -53,19 +53,19 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
     public async Task<NewsIdPage> GetPosted(int start, int count)
     {
         await EnsureRebuiltAsync();
-        return new NewsIdPage(NewestFirst(_posted, start, count).Select(p => p.Id).ToArray(), _posted.Count);
+        return new NewsIdPage(_lists.Posted(start, count), _lists.PostedCount);
     }
 
     public async Task<NewsIdPage> GetSaved(int start, int count)
     {
         await EnsureRebuiltAsync();
-        return new NewsIdPage(NewestFirst(_saved, start, count).Select(p => p.Id).ToArray(), _saved.Count);
+        return new NewsIdPage(_lists.Saved(start, count), _lists.SavedCount);
     }
 
     public async Task<CommentRefPage> GetComments(int start, int count)
     {
         await EnsureRebuiltAsync();
-        return new CommentRefPage(NewestFirst(_comments, start, count).Select(c => c.Comment).ToArray(), _comments.Count);
+        return new CommentRefPage(_lists.Comments(start, count), _lists.CommentCount);
     }
 
     public async Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds)
@@ -74,7 +74,7 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         var votes = new Dictionary<long, VoteDirection>();
         foreach (var id in newsIds)
         {
-            if (_votes.TryGetValue(id, out var direction))
+            if (_lists.VoteOn(id) is { } direction)
             {
                 votes[id] = direction;
             }
@@ -85,9 +85,9 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
 
     /// <summary>
     /// Durable modes: the first read folds the news events of the log (then the events delivered meanwhile; both are
-    /// idempotent by stream and version). Done on the first read, not on activation: activations caused by the vote
-    /// feed (every new voter) must not each scan the log inside the delivery path, which held up every other consumer
-    /// of the partition (the ranking among them) and loaded the database the appends need.
+    /// idempotent). Done on the first read, not on activation: activations caused by the vote feed (every new voter)
+    /// must not each scan the log inside the delivery path, which held up every other consumer of the partition (the
+    /// ranking among them) and loaded the database the appends need.
     /// </summary>
     private async Task EnsureRebuiltAsync()
     {
@@ -107,83 +107,21 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
 
             foreach (var recorded in page)
             {
-                ApplyRecorded(recorded);
+                if (recorded.Data is INewsEvent e)
+                {
+                    _lists.Apply(e);
+                }
             }
 
             position = page[^1].Position;
         }
 
-        foreach (var recorded in _early)
+        foreach (var e in _early)
         {
-            ApplyRecorded(recorded);
+            _lists.Apply(e);
         }
 
         _early.Clear();
         _rebuilt = true;
-    }
-
-    private void ApplyRecorded(RecordedEvent recorded)
-    {
-        if (recorded.Data is not INewsEvent e || !Concerns(e))
-        {
-            return;
-        }
-
-        // Events of one stream arrive in order; anything at or below the last applied version was seen already.
-        if (_applied.TryGetValue(recorded.StreamId, out var last) && recorded.Version <= last)
-        {
-            return;
-        }
-
-        _applied[recorded.StreamId] = recorded.Version;
-        switch (e)
-        {
-            case NewsSubmitted s:
-                InsertByTime(_posted, (s.At.UtcTicks, s.NewsId), p => p.Item1);
-                break;
-            case NewsUpvoted v:
-                _votes[v.NewsId] = VoteDirection.Up;
-                InsertByTime(_saved, (v.At.UtcTicks, v.NewsId), p => p.Item1);
-                break;
-            case NewsDownvoted v:
-                _votes[v.NewsId] = VoteDirection.Down;
-                break;
-            case CommentPosted c:
-                InsertByTime(_comments, (c.At.UtcTicks, new CommentRef(c.NewsId, c.CommentId, c.At.ToUnixTimeSeconds())), p => p.Item1);
-                break;
-        }
-    }
-
-    private bool Concerns(INewsEvent e) => e switch
-    {
-        NewsSubmitted s => s.UserId == UserId,
-        NewsUpvoted v => v.VoterId == UserId,
-        NewsDownvoted v => v.VoterId == UserId,
-        CommentPosted c => c.UserId == UserId,
-        _ => false,
-    };
-
-    /// <summary>Keeps <paramref name="list"/> in time order; nearly every insert is at the end.</summary>
-    private static void InsertByTime<T>(List<T> list, T item, Func<T, long> at)
-    {
-        var i = list.Count;
-        while (i > 0 && at(list[i - 1]) > at(item))
-        {
-            i--;
-        }
-
-        list.Insert(i, item);
-    }
-
-    private static T[] NewestFirst<T>(List<T> oldestFirst, int start, int count)
-    {
-        var n = Math.Max(0, Math.Min(count, oldestFirst.Count - start));
-        var items = new T[n];
-        for (var i = 0; i < n; i++)
-        {
-            items[i] = oldestFirst[oldestFirst.Count - 1 - start - i];
-        }
-
-        return items;
     }
 }
