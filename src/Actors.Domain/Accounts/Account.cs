@@ -165,24 +165,30 @@ public static class Account
         _ => null,
     };
 
+    /// <summary>
+    /// Remembers <paramref name="finished"/> and drops the oldest ids beyond <paramref name="keep"/> (one per finished
+    /// leg once the account has that many; more only when the setting was lowered). One state copy for it all: this
+    /// runs on every finished leg, on the hot path and in every replay.
+    /// </summary>
     private static AccountState Forget(AccountState state, KeptTransfer finished, int keep)
     {
-        var (kept, forgotten) = state.Kept.Add(finished, keep);
-        state = state with { Kept = kept };
-        foreach (var id in forgotten)
+        var kept = state.Kept.Add(finished);
+        if (kept.Count <= Math.Max(keep, 0))
         {
+            return state with { Kept = kept };
+        }
+
+        var (debited, credited, refunded) = (state.Debited, state.Credited, state.Refunded);
+        while (kept.Count > Math.Max(keep, 0))
+        {
+            kept = kept.ForgetOldest(out var id);
             if (!state.Unsettled.ContainsKey(id)) // never the case for a finished leg; kept as the rule's guard
             {
-                state = state with
-                {
-                    Debited = state.Debited.Remove(id),
-                    Credited = state.Credited.Remove(id),
-                    Refunded = state.Refunded.Remove(id),
-                };
+                (debited, credited, refunded) = (debited.Remove(id), credited.Remove(id), refunded.Remove(id));
             }
         }
 
-        return state;
+        return state with { Kept = kept, Debited = debited, Credited = credited, Refunded = refunded };
     }
 
     private static AccountState Apply(AccountState state, IAccountEvent @event) => @event switch

@@ -19,24 +19,14 @@ public sealed record KeptTransfers(ImmutableQueue<KeptTransfer> Oldest, int Coun
     /// <summary>The default of <c>Transfers:TransferIdsKept</c>: ~1.5 MB per account that busy, nothing for the others.</summary>
     public const int DefaultKeep = 10_000;
 
-    /// <summary>
-    /// Remembers <paramref name="finished"/>, then forgets the oldest ids beyond <paramref name="keep"/>; returns the
-    /// ids to drop from the account's sets.
-    /// </summary>
-    public (KeptTransfers Kept, IReadOnlyList<string> Forgotten) Add(KeptTransfer finished, int keep)
-    {
-        var oldest = Oldest.Enqueue(finished);
-        var count = Count + 1;
-        var forgottenThrough = ForgottenThrough;
-        List<string>? forgotten = null;
-        while (count > Math.Max(keep, 0))
-        {
-            oldest = oldest.Dequeue(out var dropped);
-            count--;
-            (forgotten ??= []).Add(dropped.Id);
-            forgottenThrough = forgottenThrough is { } f && f > dropped.At ? f : dropped.At;
-        }
+    /// <summary>Remembers <paramref name="finished"/>, the newest.</summary>
+    public KeptTransfers Add(KeptTransfer finished) => this with { Oldest = Oldest.Enqueue(finished), Count = Count + 1 };
 
-        return (new KeptTransfers(oldest, count, forgottenThrough), forgotten ?? (IReadOnlyList<string>)[]);
+    /// <summary>Forgets the oldest id (there must be one), and so moves <see cref="ForgottenThrough"/> up to its time.</summary>
+    public KeptTransfers ForgetOldest(out string forgotten)
+    {
+        var oldest = Oldest.Dequeue(out var dropped);
+        forgotten = dropped.Id;
+        return new KeptTransfers(oldest, Count - 1, ForgottenThrough is { } f && f > dropped.At ? f : dropped.At);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Actors.Accounts;
 
 namespace Actors.Tests.Accounts;
@@ -121,6 +122,22 @@ public class TransferIdRetentionTests
         Assert.Null(state.Kept.ForgottenThrough);
         Assert.False(Account.MayHaveForgotten(state, "new"));
         Assert.False(Account.MayHaveForgotten(state, "t1", Minute(1)));
+    }
+
+    [Fact]
+    public void A_state_that_forgot_ids_round_trips_through_a_snapshot_and_forgets_on_as_before()
+    {
+        // Snapshots are System.Text.Json (general defaults), so the retention's queue must read back in its order.
+        var state = Fold(Keep, History);
+        var json = JsonSerializer.Serialize(state, new JsonSerializerOptions(JsonSerializerDefaults.General));
+
+        var read = JsonSerializer.Deserialize<AccountState>(json, new JsonSerializerOptions(JsonSerializerDefaults.General))!;
+
+        Assert.Equal(state.Kept.Oldest, read.Kept.Oldest);
+        Assert.Equal((state.Kept.Count, state.Kept.ForgottenThrough), (read.Kept.Count, read.Kept.ForgottenThrough));
+        Assert.Equal(state.Credited.Order(), read.Credited.Order());
+        var next = new TransferCredited(Id, "t7", Other, 70, Minute(7));
+        Assert.Equal(Account.Evolve(state, next, Keep).Credited.Order(), Account.Evolve(read, next, Keep).Credited.Order());
     }
 
     private static string TransferIdOf(AccountCommand step) => step switch
