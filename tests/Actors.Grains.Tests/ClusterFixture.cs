@@ -5,7 +5,7 @@ using Orleans.TestingHost;
 namespace Actors.Tests;
 
 /// <summary>One in-process test cluster (one silo, the embedded configuration) shared by a test collection.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -27,9 +27,15 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddActors();
             // Transfers hold reminders as they do with a durable log, so the tests cover that path too.
             silo.Services.Configure<Actors.Accounts.TransferOptions>(o => o.ResumeWithReminders = true);
+            ConfigureSilo(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Settings of a fixture of its own (its collection gets a cluster of its own).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

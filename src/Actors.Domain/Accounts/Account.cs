@@ -13,9 +13,12 @@ public enum AccountStatus
 
 /// <summary>
 /// The fold of an account's events. The transfer id sets make every transfer step idempotent: a repeated step finds
-/// its id and changes nothing.
+/// its id and changes nothing. They hold the ids of transfers in flight and of the last finished ones only
+/// (<see cref="Kept"/>): an account's memory does not grow with its history. A step for a forgotten id is decided on
+/// the state with that transfer's legs recalled from the log (<see cref="Account.Recall"/>).
 /// </summary>
 /// <param name="Unsettled">Debited transfers (id -> amount) not yet settled or refunded: money that may still come back.</param>
+/// <param name="Kept">Which finished transfer ids the sets still hold, oldest first, and when the last forgotten one finished.</param>
 public sealed record AccountState(
     Guid Id,
     long Owner,
@@ -26,14 +29,16 @@ public sealed record AccountState(
     ImmutableHashSet<string> Debited,
     ImmutableHashSet<string> Credited,
     ImmutableHashSet<string> Refunded,
-    ImmutableDictionary<string, long> Unsettled)
+    ImmutableDictionary<string, long> Unsettled,
+    KeptTransfers Kept)
 {
     public static readonly AccountState Initial = new(
         Guid.Empty, 0, "", 0, AccountStatus.None, default,
         ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
         ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
         ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
-        ImmutableDictionary<string, long>.Empty.WithComparers(StringComparer.Ordinal));
+        ImmutableDictionary<string, long>.Empty.WithComparers(StringComparer.Ordinal),
+        KeptTransfers.None);
 
     /// <summary>The owner's view of this state after event <paramref name="version"/>; null when not opened.</summary>
     public AccountView? ToView(long version) => Status == AccountStatus.None
@@ -89,7 +94,104 @@ public static class Account
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown account command."),
     };
 
-    public static AccountState Evolve(AccountState state, IAccountEvent @event) => @event switch
+    /// <summary>The fold, keeping the ids of the last <see cref="KeptTransfers.DefaultKeep"/> finished transfers.</summary>
+    public static AccountState Evolve(AccountState state, IAccountEvent @event) => Evolve(state, @event, KeptTransfers.DefaultKeep);
+
+    /// <summary>The fold, keeping the ids of the last <paramref name="keep"/> finished transfers (the retention rule).</summary>
+    public static AccountState Evolve(AccountState state, IAccountEvent @event, int keep) =>
+        FinishedHere(@event) is { } finished ? Forget(Apply(state, @event), finished, keep) : Apply(state, @event);
+
+    /// <summary>
+    /// The clock difference allowed between the silo that timed a transfer's request and the one that timed its legs
+    /// here: a transfer requested more than this after the last forgotten leg finished cannot be one of them.
+    /// </summary>
+    public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether a step of <paramref name="transferId"/> must look in the log first: the sets do not know the id, and
+    /// this account has forgotten some ids (so it may be one of them). Without a request time at hand.
+    /// </summary>
+    public static bool MayHaveForgotten(AccountState state, string transferId) =>
+        state.Kept.ForgottenThrough is not null
+        && !state.Debited.Contains(transferId) && !state.Credited.Contains(transferId) && !state.Refunded.Contains(transferId);
+
+    /// <summary>
+    /// The same, knowing when the transfer was requested (from its own stream): its legs here finished after that, so
+    /// a transfer requested after the newest forgotten leg (with the clock allowance) was never forgotten.
+    /// </summary>
+    public static bool MayHaveForgotten(AccountState state, string transferId, DateTimeOffset requestedAt) =>
+        MayHaveForgotten(state, transferId) && requestedAt <= state.Kept.ForgottenThrough!.Value + ClockSkewAllowance;
+
+    /// <summary>
+    /// The state a step of a transfer this account may have forgotten is decided on: <paramref name="legs"/>, this
+    /// account's events of that transfer read from the log, put back into the id sets. Money and in-flight transfers are
+    /// never forgotten, so this decides exactly as the state that kept every id would.
+    /// </summary>
+    public static AccountState Recall(AccountState state, IEnumerable<IAccountEvent> legs)
+    {
+        foreach (var leg in legs)
+        {
+            state = leg switch
+            {
+                TransferDebited e => state with { Debited = state.Debited.Add(e.TransferId) },
+                TransferSent e => state with { Debited = state.Debited.Add(e.TransferId) },
+                TransferCredited e => state with { Credited = state.Credited.Add(e.TransferId) },
+                TransferRefunded e => state with { Debited = state.Debited.Add(e.TransferId), Refunded = state.Refunded.Add(e.TransferId) },
+                _ => state,
+            };
+        }
+
+        return state;
+    }
+
+    /// <summary>The transfer an event of this account belongs to, or null.</summary>
+    public static string? TransferIdOf(IAccountEvent @event) => @event switch
+    {
+        TransferDebited e => e.TransferId,
+        TransferSent e => e.TransferId,
+        TransferCredited e => e.TransferId,
+        TransferRefunded e => e.TransferId,
+        TransferSettled e => e.TransferId,
+        _ => null,
+    };
+
+    /// <summary>The transfer an event ends on this account's side (nothing more can happen to it here), or null.</summary>
+    private static KeptTransfer? FinishedHere(IAccountEvent @event) => @event switch
+    {
+        TransferSent e => new KeptTransfer(e.TransferId, e.At),
+        TransferCredited e => new KeptTransfer(e.TransferId, e.At),
+        TransferSettled e => new KeptTransfer(e.TransferId, e.At),
+        TransferRefunded e => new KeptTransfer(e.TransferId, e.At),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Remembers <paramref name="finished"/> and drops the oldest ids beyond <paramref name="keep"/> (one per finished
+    /// leg once the account has that many; more only when the setting was lowered). One state copy for it all: this
+    /// runs on every finished leg, on the hot path and in every replay.
+    /// </summary>
+    private static AccountState Forget(AccountState state, KeptTransfer finished, int keep)
+    {
+        var kept = state.Kept.Add(finished);
+        if (kept.Count <= Math.Max(keep, 0))
+        {
+            return state with { Kept = kept };
+        }
+
+        var (debited, credited, refunded) = (state.Debited, state.Credited, state.Refunded);
+        while (kept.Count > Math.Max(keep, 0))
+        {
+            kept = kept.ForgetOldest(out var id);
+            if (!state.Unsettled.ContainsKey(id)) // never the case for a finished leg; kept as the rule's guard
+            {
+                (debited, credited, refunded) = (debited.Remove(id), credited.Remove(id), refunded.Remove(id));
+            }
+        }
+
+        return state with { Kept = kept, Debited = debited, Credited = credited, Refunded = refunded };
+    }
+
+    private static AccountState Apply(AccountState state, IAccountEvent @event) => @event switch
     {
         AccountOpened e => state with { Id = e.AccountId, Owner = e.OwnerId, Currency = e.Currency, Status = AccountStatus.Open, OpenedAt = e.At },
         MoneyDeposited e => state with { Balance = state.Balance + e.Amount },

@@ -12,8 +12,8 @@ public sealed record NewsState(
     string Url,
     DateTimeOffset CreatedAt,
     bool Deleted,
-    ImmutableHashSet<long> Upvoters,
-    ImmutableHashSet<long> Downvoters,
+    VoterSet Upvoters,
+    VoterSet Downvoters,
     ImmutableSortedDictionary<long, CommentState> Comments,
     long LastCommentId)
 {
@@ -39,8 +39,8 @@ public sealed record CommentState(
     string Body,
     DateTimeOffset CreatedAt,
     bool Deleted,
-    ImmutableHashSet<long> Upvoters,
-    ImmutableHashSet<long> Downvoters)
+    VoterSet Upvoters,
+    VoterSet Downvoters)
 {
     public bool HasVoted(long userId) => Upvoters.Contains(userId) || Downvoters.Contains(userId);
 }

@@ -2,12 +2,16 @@ using Actors.EventSourcing;
 using Actors.Hosting;
 using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Accounts;
 
 /// <summary>A bank account: a thin shell around <see cref="Account"/> (load, decide, append, evolve, reply).</summary>
-public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time) : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
+public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<TransferOptions> options)
+    : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
 {
+    private readonly int _keep = options.Value.TransferIdsKept;
+
     private Guid Id => this.GetPrimaryKey();
 
     protected override string StreamId => AccountIds.StreamOf(Id);
@@ -18,9 +22,9 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
     protected override int SnapshotEvery => 100;
 
     /// <summary>Bump when <see cref="AccountState"/> changes: older snapshots are then ignored (the stream is folded instead).</summary>
-    protected override string SnapshotShape => "accounts.state/1";
+    protected override string SnapshotShape => "accounts.state/2";
 
-    protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event);
+    protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event, _keep);
 
     /// <summary>Transfers record an account's legs in their own atomic appends: a moved stream is news to catch up on, not a split brain.</summary>
     protected override bool CatchUpOnConflict => true;
@@ -34,16 +38,59 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
     public Task<AccountReply> Close(long by) => Handle(new CloseAccount(by, time.GetUtcNow()));
 
     public Task<AccountReply> DebitForTransfer(string transferId, Guid to, long amount, long by) =>
-        Handle(new DebitTransfer(transferId, to, amount, by, time.GetUtcNow()), TransferCause(transferId));
+        HandleStep(transferId, new DebitTransfer(transferId, to, amount, by, time.GetUtcNow()));
 
     public Task<AccountReply> CreditForTransfer(string transferId, Guid from, long amount, string currency) =>
-        Handle(new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()), TransferCause(transferId));
+        HandleStep(transferId, new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()));
 
     public Task<AccountReply> RefundTransfer(string transferId, string reason) =>
-        Handle(new RefundTransfer(transferId, reason, time.GetUtcNow()), TransferCause(transferId));
+        HandleStep(transferId, new RefundTransfer(transferId, reason, time.GetUtcNow()));
 
     public Task<AccountReply> SettleTransfer(string transferId) =>
-        Handle(new SettleTransfer(transferId, time.GetUtcNow()), TransferCause(transferId));
+        HandleStep(transferId, new SettleTransfer(transferId, time.GetUtcNow()));
+
+    /// <summary>
+    /// A step of the step-by-step path, decided on the state with the transfer's legs recalled from the log when this
+    /// account may have forgotten its id (<see cref="RecallAsync"/>), so an old transfer resumed or retried after its
+    /// id was dropped is still moved exactly once.
+    /// </summary>
+    private async Task<AccountReply> HandleStep(string transferId, AccountCommand command)
+    {
+        var recalled = await RecallAsync(transferId);
+        return await Handle(command, TransferCause(transferId), recalled is null ? null : state => Account.Recall(state, recalled));
+    }
+
+    /// <summary>
+    /// This account's events of <paramref name="transferId"/> when it may have forgotten that id (retention rule,
+    /// <see cref="TransferOptions.TransferIdsKept"/>), else null. Two reads, both only on a miss of an account that
+    /// has forgotten anything: the transfer's own stream (a few events) says when it was requested, and a transfer
+    /// requested after the newest forgotten leg is simply new; only an older one costs a read of this account's
+    /// stream. The one-commit path needs neither: its append expects the transfer's stream empty, so legs decided
+    /// afresh for an old transfer are never written (the version-0 fence).
+    /// </summary>
+    private async Task<IReadOnlyList<IAccountEvent>?> RecallAsync(string transferId)
+    {
+        await EnsureLoadedAsync();
+        if (!Account.MayHaveForgotten(State, transferId))
+        {
+            return null;
+        }
+
+        var transfer = await Log.ReadStreamAsync(AccountIds.TransferStreamOf(transferId));
+        var requestedAt = transfer.Select(e => e.Data switch
+        {
+            TransferRequested r => r.At,
+            TransferMade m => m.At,
+            _ => (DateTimeOffset?)null,
+        }).FirstOrDefault(at => at is not null);
+        if (requestedAt is { } at && !Account.MayHaveForgotten(State, transferId, at))
+        {
+            return null;
+        }
+
+        var history = await Log.ReadStreamAsync(StreamId);
+        return [.. history.Select(e => (IAccountEvent)e.Data).Where(e => Account.TransferIdOf(e) == transferId)];
+    }
 
     public async Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer)
     {
@@ -171,9 +218,10 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         return state.ToView(version);
     }
 
-    private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null)
+    private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null, Func<AccountState, AccountState>? recall = null)
     {
-        var (rejection, events) = await DecideAsync(state => Account.Decide(command, state), causationId, command.GetType().Name);
+        var (rejection, events) = await DecideAsync(
+            state => Account.Decide(command, recall is null ? state : recall(state)), causationId, command.GetType().Name);
         // A refusal carries no view: the caller may not be the owner, and a refusal must never leak the balance.
         return rejection is null
             ? new AccountReply(State.ToView(Version), null) { Position = events.Count > 0 ? events[^1].Position : 0 }

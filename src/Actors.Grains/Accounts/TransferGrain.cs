@@ -335,4 +335,10 @@ public sealed class TransferOptions
     /// transfers from the log; with the in-memory log, a transfer cannot outlive the process anyway.
     /// </summary>
     public bool ResumeWithReminders { get; set; }
+
+    /// <summary>
+    /// How many finished transfer ids each account keeps for idempotency (the newest; default 10,000). A repeated step
+    /// of an older transfer is still done once: the account then looks its legs up in the log (slower, and rare).
+    /// </summary>
+    public int TransferIdsKept { get; set; } = KeptTransfers.DefaultKeep;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
@@ -16,23 +18,29 @@ namespace Actors.EventSourcing;
 /// Like the in-memory log, the queues live and die with the process. This is only correct in a one-silo cluster (which
 /// the in-memory mode is: its log lives in one process): with several silos, a queue's pulling agent could run in
 /// another process than the one that enqueues, and nothing would read that queue.
+/// The queues are bounded (<see cref="InProcessQueueOptions"/>): during a burst that the consumers cannot keep up with,
+/// a publishing grain waits for room (its callers with it) instead of the queue growing without limit.
 /// </summary>
 public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
 {
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
-    private readonly ConcurrentDictionary<QueueId, ConcurrentQueue<Published>> _queues = new();
+    private readonly ConcurrentDictionary<QueueId, BoundedPublishQueue<Published>> _queues = new();
+    private readonly InProcessQueueOptions _options;
+    private readonly TimeProvider _time;
 
-    public InProcessQueueAdapterFactory(string name, ILoggerFactory loggerFactory)
+    public InProcessQueueAdapterFactory(string name, ILoggerFactory loggerFactory, InProcessQueueOptions? options = null, TimeProvider? time = null)
     {
         Name = name;
+        _options = options ?? new InProcessQueueOptions();
+        _time = time ?? TimeProvider.System;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggerFactory);
     }
 
     /// <summary>For <c>AddPersistentStreams(name, InProcessQueueAdapterFactory.Create, ...)</c>.</summary>
     public static InProcessQueueAdapterFactory Create(IServiceProvider services, string name) =>
-        new(name, (ILoggerFactory)services.GetService(typeof(ILoggerFactory))!);
+        new(name, services.GetRequiredService<ILoggerFactory>(), services.GetService<IOptions<InProcessQueueOptions>>()?.Value);
 
     public string Name { get; }
 
@@ -66,16 +74,24 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
             IReadOnlyList<T> { Count: 1 } one => [one[0]!],
             _ => events.Cast<object>().ToArray(),
         };
-        QueueOf(_mapper.GetQueueForStream(streamId)).Enqueue(new Published(streamId, items, requestContext));
-        return Task.CompletedTask;
+        return QueueOf(_mapper.GetQueueForStream(streamId)).EnqueueAsync(new Published(streamId, items, requestContext));
     }
 
-    private ConcurrentQueue<Published> QueueOf(QueueId queueId) => _queues.GetOrAdd(queueId, static _ => new ConcurrentQueue<Published>());
+    /// <summary>Publishes waiting on one queue for its reader, and publishers waiting for room in it (for tests and diagnostics).</summary>
+    public (int Queued, int Waiting) Depth(QueueId queueId)
+    {
+        var queue = QueueOf(queueId);
+        return (queue.Count, queue.Waiting);
+    }
+
+    private BoundedPublishQueue<Published> QueueOf(QueueId queueId) =>
+        _queues.GetOrAdd(queueId, static (_, self) => new BoundedPublishQueue<Published>(
+            Math.Max(self._options.QueueCapacity, 1), self._options.MaxPublishWait, self._time), this);
 
     private readonly record struct Published(StreamId StreamId, object[] Events, Dictionary<string, object>? RequestContext);
 
     /// <summary>One queue's reader; the pulling agent calls it from one turn at a time, so the sequence needs no lock.</summary>
-    private sealed class Receiver(ConcurrentQueue<Published> queue) : IQueueAdapterReceiver
+    private sealed class Receiver(BoundedPublishQueue<Published> queue) : IQueueAdapterReceiver
     {
         private long _sequence;
 
@@ -90,9 +106,9 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
                 return Task.FromResult<IList<IBatchContainer>>([]);
             }
 
-            var limit = maxCount < 0 ? int.MaxValue : maxCount;
-            var batch = new List<IBatchContainer>(Math.Min(limit, 256));
-            while (batch.Count < limit && queue.TryDequeue(out var published))
+            var taken = queue.Take(maxCount < 0 ? int.MaxValue : maxCount);
+            var batch = new List<IBatchContainer>(taken.Count);
+            foreach (var published in taken)
             {
                 batch.Add(new InProcessBatchContainer(
                     published.StreamId, published.Events, published.RequestContext, new EventSequenceTokenV2(++_sequence)));

@@ -60,6 +60,7 @@ public static class ActorsSiloBuilderExtensions
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
         silo.UseInMemoryReminderService();
+        silo.Services.AddOptions<InProcessQueueOptions>().Bind(silo.Configuration.GetSection(InProcessQueueOptions.Section));
         // In-process queues under Orleans' pulling agents: a publish is an enqueue (no queue grain, no serialization).
         silo.AddPersistentStreams(EventStreams.ProviderName, InProcessQueueAdapterFactory.Create, streams =>
         {

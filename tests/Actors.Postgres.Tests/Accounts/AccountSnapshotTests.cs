@@ -11,7 +11,7 @@ namespace Actors.Tests.Accounts;
 public class AccountSnapshotTests(PostgresClusterFixture cluster)
 {
     private const long Owner = 9_200_000_001;
-    private const string Shape = "accounts.state/1";
+    private const string Shape = "accounts.state/2";
 
     private ISnapshotStore Snapshots => cluster.SiloServices.GetRequiredService<ISnapshotStore>();
 
