@@ -257,7 +257,7 @@ def report(out, title):
 
 
 def svg(rows, results, title):
-    width, panel, left, right, top = 820, 210, 70, 190, 50
+    width, panel, left, right, top = 900, 210, 70, 250, 50
     height = top + 3 * (panel + 40) + 10
     minutes = [number(r["minute"]) or 0.0 for r in rows]
     xmax = max(minutes) if minutes and max(minutes) > 0 else 1.0
@@ -266,7 +266,9 @@ def svg(rows, results, title):
              f'font-family="sans-serif" font-size="11">',
              '<rect width="100%" height="100%" fill="white"/>',
              f'<text x="{left}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
-             f'<text x="{left}" y="38" fill="#555">sampled every {sample_seconds(rows)} s; dashed: least-squares line over the second half</text>']
+             f'<text x="{left}" y="38" fill="#555">sampled every {sample_seconds(rows)} s; dashed: least-squares line over the second half; '
+             f'scaled to the samples after the first tenth of the run (warm-up above the scale is drawn at the top)</text>']
+    settled = max(1, len(rows) // 10)
     panels = [
         ("memory (MB)", [("rss_mb", "gateway RSS", "#1f77b4", 2), ("heap_mb", "managed heap", "#ff7f0e", 2),
                          ("gc_committed_mb", "GC committed", "#bbbbbb", 1)], ["rss_mb", "heap_mb"]),
@@ -277,8 +279,8 @@ def svg(rows, results, title):
     ]
     for index, (name, series, fitted) in enumerate(panels):
         y0 = top + index * (panel + 40) + 20
-        values = [number(r[c]) for c, *_ in series for r in rows if number(r[c]) is not None]
-        ymax = nice(max(values) * 1.1 if values else 1.0)
+        values = [number(r[c]) for c, *_ in series for r in rows[settled:] if number(r[c]) is not None]
+        ymax = nice(max(values) * 1.15 if values else 1.0)
         parts.append(f'<text x="{left}" y="{y0 - 6}" font-weight="bold">{escape(name)}</text>')
         parts.append(f'<rect x="{left}" y="{y0}" width="{plot_w}" height="{panel}" fill="none" stroke="#999"/>')
         for i in range(5):
@@ -286,10 +288,12 @@ def svg(rows, results, title):
             y = y0 + panel - panel * i / 4
             parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
             parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>')
-        for i in range(7):
-            minute = xmax * i / 6
-            x = left + plot_w * i / 6
-            parts.append(f'<text x="{x:.1f}" y="{y0 + panel + 14}" text-anchor="middle">{minute:.0f}</text>')
+        step = next(s for s in (0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240) if xmax / s <= 10)
+        minute = 0.0
+        while minute <= xmax + 1e-9:
+            x = left + plot_w * minute / xmax
+            parts.append(f'<text x="{x:.1f}" y="{y0 + panel + 14}" text-anchor="middle">{minute:g}</text>')
+            minute += step
         parts.append(f'<text x="{left + plot_w / 2}" y="{y0 + panel + 28}" text-anchor="middle" fill="#555">minutes</text>')
 
         def xy(x, y):
@@ -333,7 +337,7 @@ def escape(text):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 14:
+    if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 13:
         sample(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "report":
         sys.exit(report(sys.argv[2], sys.argv[3]))

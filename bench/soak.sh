@@ -77,7 +77,7 @@ dotnet build src/Actors.Gateway -c Release -v q -nologo >/dev/null
 dotnet build tests/Actors.Load -c Release -v q -nologo >/dev/null
 gw_dir="$PWD/src/Actors.Gateway/bin/Release/net10.0"
 
-echo "== PostgreSQL ($("$bin/postgres" --version | awk '{print $NF}')) on port $pg_port"
+echo "== PostgreSQL ($("$bin/postgres" --version | awk '{print $3}')) on port $pg_port"
 "${as_pg[@]}" "$bin/initdb" -D "$work/data" -U postgres --auth=trust >/dev/null
 "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/postgres.log" -w \
   -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work -c synchronous_commit=on -c fsync=on -c max_connections=200" start >/dev/null
