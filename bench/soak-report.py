@@ -3,8 +3,9 @@
 
   soak-report.py sample OUT N LOAD_LINE METRICS PREV_METRICS DELIVERY_JSON RSS_KB CPU_CORES LOAD1 DB_BYTES EVENTS
       appends sample N to OUT/soak.csv (and the activations by grain type to OUT/activations.csv) and prints it
-  soak-report.py report OUT TITLE
-      prints the table and the verdicts, writes OUT/soak.svg and OUT/summary.txt; exit 0 when every headline series is flat
+  soak-report.py report OUT TITLE [MINUTES]
+      prints the table and the verdicts, writes OUT/soak.svg and OUT/summary.txt; exit 0 when every headline series is flat;
+      MINUTES (comma-separated, e.g. 22,30) are samples left out of the fits, e.g. ones a heap dump disturbed
 
 Flatness: a least-squares line through the series' samples in the second half of the run (the first half holds the
 warm-up: tiered JIT, caches and pools filling, grains activating for the first time). Its rise over that half, relative
@@ -24,22 +25,22 @@ COLUMNS = (["minute", "t_s", "rss_mb", "heap_mb", "gc_committed_mb", "activation
            + [f"p99_{k}" for k in KINDS]
            + ["lag_mean_ms", "lag_p99_ms", "lag_events", "db_mb", "events"])
 
-# (column, what, relative threshold over the second half, absolute floor in the column's unit). Memory is sampled, not
-# aggregated, and moves by a GC's worth between samples, so 10% over the second half (about 40% an hour on a 30-minute
-# run) is the smallest rise told apart from that noise and still far below what a leak proportional to the work would
-# show. Per-minute p99s and delivery lag on 2 cores shared with other builds jump by tens of percent from one minute to
-# the next, so they get 25%, and a floor (2 ms, 5 ms, 1,000 events: the checkpoints move in steps) where the mean is
-# so small that a percentage means nothing.
+# (column, what, relative threshold over the second half, absolute floor in the column's unit). Noise is handled by the
+# slope's t statistic (a rise needs |t| >= 2 to count), so the threshold says what rise matters. Memory: 5% of the mean
+# over the second half (on a 30-minute run about 20% an hour; 10% let a steady ~2 MB/min on ~380 MB through). Per-minute
+# p99s and delivery lag on 2 cores shared with other builds jump by tens of percent from one minute to the next (and
+# follow the machine's load), so they get 25%, with a floor (2 ms, 5 ms, 1,000 events: the checkpoints move in steps)
+# where the mean is so small that a percentage means nothing.
 SERIES = [
-    ("rss_mb", "gateway RSS (MB)", 0.10, 5.0),
-    ("heap_mb", "managed heap after last GC (MB)", 0.10, 5.0),
+    ("rss_mb", "gateway RSS (MB)", 0.05, 5.0),
+    ("heap_mb", "managed heap after last GC (MB)", 0.05, 5.0),
     ("p99_all", "p99 latency, all calls (ms)", 0.25, 2.0),
     ("lag_p99_ms", "delivery lag p99 (ms)", 0.25, 5.0),
     ("lag_events", "delivery lag, events behind the log head", 0.25, 1000.0),
 ]
 DETAIL = ([(f"p99_{k}", f"p99 {k} (ms)", 0.25, 2.0) for k in KINDS]
-          + [("lag_mean_ms", "delivery lag mean (ms)", 0.25, 5.0), ("activations", "grain activations", 0.10, 50.0),
-             ("gc_committed_mb", "GC committed (MB)", 0.10, 5.0)])
+          + [("lag_mean_ms", "delivery lag mean (ms)", 0.25, 5.0), ("activations", "grain activations", 0.05, 50.0),
+             ("gc_committed_mb", "GC committed (MB)", 0.05, 5.0)])
 
 
 def metric_lines(path):
@@ -186,8 +187,8 @@ def fit(points):
     return slope, intercept, (slope / se if se > 0 else math.inf if slope else 0.0)
 
 
-def verdict(rows, column, threshold, floor):
-    points = [(number(r["minute"]), number(r[column])) for r in rows]
+def verdict(rows, column, threshold, floor, excluded=()):
+    points = [(number(r["minute"]), number(r[column])) for r in rows if number(r["minute"]) not in excluded]
     points = [(x, y) for x, y in points if x is not None and y is not None]
     if len(points) < 3:
         return None
@@ -211,7 +212,7 @@ def verdict(rows, column, threshold, floor):
             "line": (half[0][0], intercept + slope * half[0][0], half[-1][0], intercept + slope * half[-1][0])}
 
 
-def report(out, title):
+def report(out, title, excluded=()):
     with open(os.path.join(out, "soak.csv"), encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     shown = ["minute", "rss_mb", "heap_mb", "activations", "ops_s", "errors", "p50_all", "p99_all", "p99_top", "p99_vote",
@@ -221,11 +222,12 @@ def report(out, title):
     lines += ["  ".join(r[c].rjust(w) for c, w in zip(shown, widths)) for r in rows]
 
     lines.append("")
-    lines.append("Second half of the run, least-squares line: rise over the half vs its mean (allowed = threshold or floor)")
+    lines.append("Second half of the run, least-squares line: rise over the half vs its mean (allowed = threshold or floor)"
+                 + (f"; samples left out of the fit: minutes {', '.join(f'{m:g}' for m in excluded)}" if excluded else ""))
     results, headline_flat = {}, True
     for group, series in (("headline", SERIES), ("detail", DETAIL)):
         for column, what, threshold, floor in series:
-            v = verdict(rows, column, threshold, floor)
+            v = verdict(rows, column, threshold, floor, excluded)
             results[column] = v
             if v is None:
                 lines.append(f"  {what:<44} too few samples")
@@ -252,11 +254,11 @@ def report(out, title):
     with open(os.path.join(out, "summary.txt"), "w", encoding="utf-8") as f:
         f.write(title + "\n\n" + text + "\n")
     with open(os.path.join(out, "soak.svg"), "w", encoding="utf-8") as f:
-        f.write(svg(rows, results, title))
+        f.write(svg(rows, results, title, excluded))
     return 0 if headline_flat else 1
 
 
-def svg(rows, results, title):
+def svg(rows, results, title, excluded=()):
     width, panel, left, right, top = 900, 210, 70, 250, 50
     height = top + 3 * (panel + 40) + 10
     minutes = [number(r["minute"]) or 0.0 for r in rows]
@@ -267,8 +269,9 @@ def svg(rows, results, title):
              '<rect width="100%" height="100%" fill="white"/>',
              f'<text x="{left}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
              f'<text x="{left}" y="38" fill="#555">sampled every {sample_seconds(rows)} s; dashed: least-squares line over the second half; '
-             f'scaled to the samples after the first tenth of the run (warm-up above the scale is drawn at the top)</text>']
-    settled = max(1, len(rows) // 10)
+             f'scaled without the first tenth and the left-out samples (higher points at the top)</text>']
+    times = sorted({number(r["minute"]) for r in rows if number(r["minute"]) is not None})
+    settled_after = max(xmax / 10, times[1] if len(times) > 1 else 0.0)
     panels = [
         ("memory (MB)", [("rss_mb", "gateway RSS", "#1f77b4", 2), ("heap_mb", "managed heap", "#ff7f0e", 2),
                          ("gc_committed_mb", "GC committed", "#bbbbbb", 1)], ["rss_mb", "heap_mb"]),
@@ -279,7 +282,8 @@ def svg(rows, results, title):
     ]
     for index, (name, series, fitted) in enumerate(panels):
         y0 = top + index * (panel + 40) + 20
-        values = [number(r[c]) for c, *_ in series for r in rows[settled:] if number(r[c]) is not None]
+        values = [number(r[c]) for c, *_ in series for r in rows
+                  if number(r[c]) is not None and (number(r["minute"]) or 0.0) > settled_after and number(r["minute"]) not in excluded]
         ymax = nice(max(values) * 1.15 if values else 1.0)
         parts.append(f'<text x="{left}" y="{y0 - 6}" font-weight="bold">{escape(name)}</text>')
         parts.append(f'<rect x="{left}" y="{y0}" width="{plot_w}" height="{panel}" fill="none" stroke="#999"/>')
@@ -295,6 +299,10 @@ def svg(rows, results, title):
             parts.append(f'<text x="{x:.1f}" y="{y0 + panel + 14}" text-anchor="middle">{minute:g}</text>')
             minute += step
         parts.append(f'<text x="{left + plot_w / 2}" y="{y0 + panel + 28}" text-anchor="middle" fill="#555">minutes</text>')
+        for minute in excluded:
+            x = left + plot_w * minute / xmax
+            parts.append(f'<line x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y0 + panel}" stroke="#999" stroke-dasharray="2,3"/>')
+            parts.append(f'<text x="{x - 3:.1f}" y="{y0 + panel - 4}" text-anchor="end" fill="#777">left out</text>')
 
         def xy(x, y):
             return left + plot_w * x / xmax, y0 + panel - panel * min(y, ymax) / ymax
@@ -339,8 +347,9 @@ def escape(text):
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 13:
         sample(*sys.argv[2:])
-    elif len(sys.argv) == 4 and sys.argv[1] == "report":
-        sys.exit(report(sys.argv[2], sys.argv[3]))
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "report":
+        left_out = tuple(float(m) for m in sys.argv[4].split(",") if m) if len(sys.argv) == 5 else ()
+        sys.exit(report(sys.argv[2], sys.argv[3], left_out))
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
