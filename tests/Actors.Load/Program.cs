@@ -5,13 +5,14 @@ using System.Text.Json;
 using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
-//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|votes-wrk|mixed|vote-latency|transfers> [--duration 20s] [--warmup 10s]
+//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|votes-wrk|mixed|vote-latency|transfers|soak> [--duration 20s] [--warmup 10s]
 //                                                      [--url http://localhost:5080] [--workers 64] [--users 400] [--news 400]
 //                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout) [--wrk-threads 2] (votes-wrk)
+//                                                      [--rate 200] [--interval 60s] (soak: calls per second, one line per interval)
 var options = LoadOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Actors.Load <top|votes|votes-wrk|mixed|vote-latency|ws-fanout|transfers> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N]");
+    Console.Error.WriteLine("usage: Actors.Load <top|votes|votes-wrk|mixed|vote-latency|ws-fanout|transfers|soak> [--duration 20s] [--warmup 10s] [--url http://localhost:5080] [--workers 64] [--users N] [--news N] [--rate 200] [--interval 60s]");
     return 2;
 }
 
@@ -39,6 +40,7 @@ return options.Scenario switch
     "vote-latency" => await Scenarios.VoteLatency(api, options),
     "ws-fanout" => await WsFanout.Run(api, http, options),
     "transfers" => await Transfers.Run(http, api, options),
+    "soak" => await Soak.Run(http, api, options),
     _ => 2,
 };
 
@@ -49,7 +51,7 @@ namespace Actors.Load
     {
         public static LoadOptions? Parse(string[] args)
         {
-            if (args.Length == 0 || args[0] is not ("top" or "votes" or "votes-wrk" or "mixed" or "vote-latency" or "ws-fanout" or "transfers"))
+            if (args.Length == 0 || args[0] is not ("top" or "votes" or "votes-wrk" or "mixed" or "vote-latency" or "ws-fanout" or "transfers" or "soak"))
             {
                 return null;
             }
@@ -69,6 +71,8 @@ namespace Actors.Load
                     "--gateway-pid" => o with { GatewayPid = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--subscribers" => o with { Subscribers = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--wrk-threads" => o with { WrkThreads = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--rate" => o with { Rate = double.Parse(value, CultureInfo.InvariantCulture) },
+                    "--interval" => o with { Interval = Seconds(value) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }
@@ -86,6 +90,12 @@ namespace Actors.Load
 
         /// <summary>wrk's threads in <c>votes-wrk</c> (one per core of the machine is wrk's own advice).</summary>
         public int WrkThreads { get; init; } = 2;
+
+        /// <summary>Calls started per second in <c>soak</c> (an open loop: the schedule does not wait for answers).</summary>
+        public double Rate { get; init; } = 200;
+
+        /// <summary>How often <c>soak</c> prints the figures of the interval just ended.</summary>
+        public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
     }
 
     internal sealed record Account(string Auth, string Secret);

@@ -18,22 +18,7 @@ internal static class Transfers
     {
         // Owners hold five accounts each; a transfer goes from a random account to another random one, so owners' activity
         // and the accounts' contention spread like a bank's. --users sets the number of owners.
-        var owners = Math.Max(2, o.Users / 10);
-        Console.WriteLine($"setup: {owners} owners with 5 accounts each...");
-        var sw = Stopwatch.StartNew();
-        var accounts = new List<(string Id, string Token)>();
-        foreach (var owner in await Setup.Accounts(api, owners))
-        {
-            for (var a = 0; a < 5; a++)
-            {
-                var opened = await Send(http, HttpMethod.Post, "/api/accounts", owner.Auth, new { currency = "EUR" });
-                var id = opened.GetProperty("id").GetString()!;
-                await Send(http, HttpMethod.Post, $"/api/accounts/{id}/deposit", owner.Auth, new { amount = Deposit });
-                accounts.Add((id, owner.Auth));
-            }
-        }
-
-        Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+        var accounts = await OpenAccounts(http, api, Math.Max(2, o.Users / 10));
         var run = Guid.NewGuid().ToString("N")[..8];
         long completed = 0, failed = 0;
         var pending = new System.Collections.Concurrent.ConcurrentBag<(string Id, string Token)>();
@@ -98,7 +83,29 @@ internal static class Transfers
         return result.Errors == 0 && held ? 0 : 1;
     }
 
-    private static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, string token, object? body)
+    /// <summary><paramref name="owners"/> new users with five accounts each, every account opened with a deposit of <see cref="Deposit"/>.</summary>
+    public static async Task<List<(string Id, string Token)>> OpenAccounts(HttpClient http, NewsApiClient api, int owners)
+    {
+        Console.WriteLine($"setup: {owners} owners with 5 accounts each...");
+        var sw = Stopwatch.StartNew();
+        var accounts = new List<(string Id, string Token)>();
+        foreach (var owner in await Setup.Accounts(api, owners))
+        {
+            for (var a = 0; a < 5; a++)
+            {
+                var opened = await Send(http, HttpMethod.Post, "/api/accounts", owner.Auth, new { currency = "EUR" });
+                var id = opened.GetProperty("id").GetString()!;
+                await Send(http, HttpMethod.Post, $"/api/accounts/{id}/deposit", owner.Auth, new { amount = Deposit });
+                accounts.Add((id, owner.Auth));
+            }
+        }
+
+        Console.WriteLine($"setup done in {sw.Elapsed.TotalSeconds:F1} s");
+        return accounts;
+    }
+
+    /// <summary>One call of the accounts API as JSON; anything but a success status throws, with the answer.</summary>
+    public static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string path, string token, object? body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
