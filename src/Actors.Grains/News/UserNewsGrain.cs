@@ -15,7 +15,7 @@ namespace Actors.News;
 /// </para>
 /// </summary>
 [KeepAlive]
-public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery) : Grain, IUserNewsGrain
+public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery, IUserActivityIndex? index = null) : Grain, IUserNewsGrain
 {
     private readonly Dictionary<string, long> _applied = new(StringComparer.Ordinal);
     // Oldest first, ordered by event time: events of different news arrive on different partitions, so arrival order
@@ -92,9 +92,9 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
     }
 
     /// <summary>
-    /// Durable modes: the first read folds the news events of the log (then the events delivered meanwhile; both are
+    /// Durable modes: the first read folds the user's events of the log (then the events delivered meanwhile; both are
     /// idempotent by stream and version). Done on the first read, not on activation: activations caused by the vote
-    /// feed (every new voter) must not each scan the log inside the delivery path, which held up every other consumer
+    /// feed (every new voter) must not each read the log inside the delivery path, which held up every other consumer
     /// of the partition (the ranking among them) and loaded the database the appends need.
     /// </summary>
     private async Task EnsureRebuiltAsync()
@@ -104,6 +104,41 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
             return;
         }
 
+        if (index is not null && await index.IsCompleteAsync())
+        {
+            // Only this user's events, through the user activity index: the cost follows the user's history, not the
+            // site's. No event that concerns the user is missed. The consumer writes an event's index row before it
+            // acknowledges the event and before it calls Apply here, so an event is either indexed by the time of this
+            // read, or its Apply comes after it: this grain takes one call at a time, and until _rebuilt is set it keeps
+            // delivered events in _early (applied below). The events of one news stream are delivered in order, and
+            // their rows are written in that order, so when a stream's later event is indexed its earlier ones are too
+            // (the last-applied-version check in ApplyRecorded never drops one). Below the point where the live consumer
+            // took over, the backfill indexed them, and the index only counts as complete once it has.
+            foreach (var recorded in await index.ReadAsync(UserId))
+            {
+                ApplyRecorded(recorded);
+            }
+        }
+        else
+        {
+            await FoldNewsCategoryAsync();
+        }
+
+        foreach (var recorded in _early)
+        {
+            ApplyRecorded(recorded);
+        }
+
+        _early.Clear();
+        _rebuilt = true;
+    }
+
+    /// <summary>
+    /// Without a complete index (a log written before it, until its backfill is done): every news event of the log,
+    /// read and decoded, for one user's lists. Correct, but its cost grows with the site's history.
+    /// </summary>
+    private async Task FoldNewsCategoryAsync()
+    {
         long position = 0;
         while (true)
         {
@@ -120,14 +155,6 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
 
             position = page[^1].Position;
         }
-
-        foreach (var recorded in _early)
-        {
-            ApplyRecorded(recorded);
-        }
-
-        _early.Clear();
-        _rebuilt = true;
     }
 
     private void ApplyRecorded(RecordedEvent recorded)
