@@ -194,6 +194,26 @@ CREATE TABLE IF NOT EXISTS actors_checkpoints
 -- applies it, then clears it.
 ALTER TABLE actors_checkpoints ADD COLUMN IF NOT EXISTS rewind_to bigint NULL;
 
+-- Which log positions concern which user (news events: the author of a submission, the voter of a vote, the author of a
+-- comment), so one user's lists rebuild from that user's events instead of the whole news category.
+-- Written by the news activity consumer (NewsActivityFeedGrain) per delivered batch, before the events are handed on,
+-- outside the append's critical section; idempotent (delivery is at least once).
+CREATE TABLE IF NOT EXISTS actors_user_events
+(
+    user_id  bigint NOT NULL,
+    position bigint NOT NULL,
+    CONSTRAINT actors_user_events_pk PRIMARY KEY (user_id, position)
+);
+-- How far the index is known complete (checkpoint 'user-index': every news event at or below it that concerns a user
+-- has its row), and from where the live consumer keeps it ('user-index/live-from': events after it are indexed as
+-- they are delivered). Recorded once, by the first run of this script that creates them: on a log written before the
+-- index existed, live-from is the head of that moment and a backfill (UserActivityIndexBackfill) indexes what lies
+-- below it; on a new log both are 0 and the index is complete from the start.
+INSERT INTO actors_checkpoints (name, position)
+SELECT 'user-index/live-from', h.position FROM actors_log_head h WHERE h.id = 1
+ON CONFLICT (name) DO NOTHING;
+INSERT INTO actors_checkpoints (name, position) VALUES ('user-index', 0) ON CONFLICT (name) DO NOTHING;
+
 -- Dead letters: events a consumer kept failing on. The rest of the stream went on; these wait here until
 -- replayed (replay_requested_at set, delivered again, then replayed_at set) or dismissed.
 CREATE TABLE IF NOT EXISTS actors_parked_events

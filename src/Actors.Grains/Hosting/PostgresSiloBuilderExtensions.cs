@@ -1,5 +1,6 @@
 using System.Net;
 using Actors.EventSourcing;
+using Actors.News;
 using Actors.Postgres;
 using Actors.Postgres.Delivery;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,12 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddOptions<TransferRecoveryOptions>();
         silo.Services.AddSingleton<TransferRecovery>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TransferRecovery>());
+        // Which log positions concern which user, so a user's lists rebuild from that user's events; kept by the news
+        // activity consumer, backfilled at start-up on a log written before it (memory mode has none: nothing rebuilds).
+        silo.Services.AddSingleton<PostgresUserActivityIndex>();
+        silo.Services.AddSingleton<IUserActivityIndex>(sp => sp.GetRequiredService<PostgresUserActivityIndex>());
+        silo.Services.AddSingleton<UserActivityIndexBackfill>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserActivityIndexBackfill>());
 
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {

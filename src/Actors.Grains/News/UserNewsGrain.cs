@@ -16,7 +16,7 @@ namespace Actors.News;
 /// who ever submitted, voted or commented).
 /// </para>
 /// </summary>
-public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery) : Grain, IUserNewsGrain
+public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> delivery, IUserActivityIndex? index = null) : Grain, IUserNewsGrain
 {
     private UserNewsLists _lists = null!;
     // Durable modes, before the first read: the events delivered meanwhile (only those about this user, without their
@@ -98,9 +98,9 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
     }
 
     /// <summary>
-    /// Durable modes: the first read folds the news events of the log (then the events delivered meanwhile; both are
+    /// Durable modes: the first read folds the user's events of the log (then the events delivered meanwhile; both are
     /// idempotent). Done on the first read, not on activation: activations caused by the vote feed (every new voter)
-    /// must not each scan the log inside the delivery path, which held up every other consumer of the partition (the
+    /// must not each read the log inside the delivery path, which held up every other consumer of the partition (the
     /// ranking among them) and loaded the database the appends need.
     /// </summary>
     private async Task EnsureRebuiltAsync()
@@ -110,15 +110,45 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
             return;
         }
 
-        long position = 0;
-        while (true)
+        if (index is not null && await index.IsCompleteAsync())
         {
-            var page = await log.ReadAllAsync(position, 4096, NewsStreams.Category);
-            if (page.Count == 0)
+            // Only this user's events, through the user activity index: the cost follows the user's history, not the
+            // site's. No event that concerns the user is missed. The consumer writes an event's index row before it
+            // acknowledges the event and before it calls Apply here, so an event is either indexed by the time of this
+            // read, or its Apply comes after it: this grain takes one call at a time, and until _rebuilt is set it keeps
+            // delivered events in _early (applied below, each idempotent by itself). Below the point where the live
+            // consumer took over, the backfill indexed them, and the index only counts as complete once it has.
+            foreach (var recorded in await index.ReadAsync(this.GetPrimaryKeyLong()))
             {
-                break;
+                if (recorded.Data is INewsEvent e)
+                {
+                    _lists.Apply(e);
+                }
             }
+        }
+        else
+        {
+            await FoldNewsCategoryAsync();
+        }
 
+        foreach (var e in _early)
+        {
+            _lists.Apply(e);
+        }
+
+        _early.Clear();
+        _rebuilt = true;
+    }
+
+    /// <summary>
+    /// Without a complete index (a log written before it, until its backfill is done): every news event of the log,
+    /// as before the index existed. Correct, and as slow as the site's history is long.
+    /// </summary>
+    private async Task FoldNewsCategoryAsync()
+    {
+        long position = 0;
+        while (await log.ReadAllAsync(position, 4096, NewsStreams.Category) is { Count: > 0 } page)
+        {
             foreach (var recorded in page)
             {
                 if (recorded.Data is INewsEvent e)
@@ -129,13 +159,5 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
 
             position = page[^1].Position;
         }
-
-        foreach (var e in _early)
-        {
-            _lists.Apply(e);
-        }
-
-        _early.Clear();
-        _rebuilt = true;
     }
 }

@@ -37,6 +37,12 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 {
     private const string Columns = "position, stream_id, version, event_id, recorded_at, correlation_id, causation_id, payload";
 
+    /// <summary>
+    /// The start of a query for whole events that <see cref="ReadSelectedAsync"/> decodes, for other readers of the log
+    /// (e.g. the user activity index): append a WHERE clause on <c>actors_events</c> and an ORDER BY.
+    /// </summary>
+    internal const string SelectEvents = $"SELECT {Columns} FROM actors_events";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly Serializer _serializer;
     private readonly PostgresEventLogOptions _options;
@@ -173,6 +179,10 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    /// <summary>Runs <paramref name="command"/> (a query that starts with <see cref="SelectEvents"/>) and decodes its events.</summary>
+    internal Task<IReadOnlyList<RecordedEvent>> ReadSelectedAsync(NpgsqlCommand command, CancellationToken cancellationToken = default) =>
+        ReadEventsAsync(command, cancellationToken);
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Actors.EventSourcing;
 using Actors.Hosting;
 using Actors.News;
+using Actors.Postgres;
 using Actors.Postgres.Delivery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +17,10 @@ namespace Actors.Seeding;
 public static class SeedingServices
 {
     /// <summary>
-    /// Seeds the site, then, in PostgreSQL mode, moves every delivery checkpoint of the log-fed stream provider to the
-    /// log's head: what consumers would have made of the seeded events is already written (karma credits and reply
-    /// notes are in the log, the rankings, user lists and statements rebuild from it, owner summaries are in storage),
+    /// Seeds the site, then, in PostgreSQL mode, indexes the seeded events for the user lists and moves every delivery
+    /// checkpoint of the log-fed stream provider to the log's head: what consumers would have made of the seeded events
+    /// is already written (karma credits and reply notes are in the log, the rankings, user lists and statements
+    /// rebuild from it, the user activity index is filled, owner summaries are in storage),
     /// so the silos started next do not deliver the whole seeded history again (millions of idempotent no-ops).
     /// </summary>
     public static async Task<SeedReport> SeedSiteAsync(this IServiceProvider services, SeedOptions options, CancellationToken cancellationToken = default)
@@ -32,6 +34,13 @@ public static class SeedingServices
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.Seeding"));
         var report = await seeder.SeedAsync(options, cancellationToken);
+        // The seeded events reach no consumer, so the user activity index learns of them here, before the delivery
+        // checkpoints move past them (until it is done, user lists rebuild from the whole news category).
+        if (services.GetService<UserActivityIndexBackfill>() is { } userIndex)
+        {
+            await userIndex.IndexBulkWrittenAsync(cancellationToken);
+        }
+
         if (services.GetService<ISnapshotStore>() is { } store)
         {
             await CheckpointNewsListsAsync(services, store, cancellationToken);

@@ -7,8 +7,11 @@ using Orleans.TestingHost;
 namespace Actors.Tests.Infrastructure;
 
 /// <summary>An in-process silo in PostgreSQL mode (event log, storage, reminders, log-fed streams) on a throwaway server.</summary>
-public sealed class PostgresClusterFixture : IAsyncLifetime
+public class PostgresClusterFixture : IAsyncLifetime
 {
+    /// <summary>Settings of the silo beyond the defaults below (a derived fixture's own).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public ThrowawayPostgres Server { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = null!;
@@ -29,7 +32,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
             {
                 ["ConnectionStrings:Postgres"] = ConnectionString,
                 ["News:ListsCheckpointSeconds"] = "1", // the news lists' checkpoint every second instead of every minute
-            }));
+            }.Concat(Settings)));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddActors();
