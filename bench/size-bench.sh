@@ -15,6 +15,7 @@
 #     SIZE_PEER=1      also run the same read/vote/submit workload against the Lamernews peer, its Redis filled to the same
 #                      size through its key layout (redis-cli --pipe), and print the ratios. Uses ../shared/peers/
 #                      (run-lamernews.sh, relative to the repository root), which is not part of this repository.
+#     SIZE_WARMUP=s    unmeasured seconds of up-votes before the write phases (default 5)
 #     SIZE_USERS=N     signed-in users the write phases use (default 256); SIZE_THREADS, SIZE_CONNECTIONS: wrk -t/-c (2, 64)
 #     SIZE_GEN0=hex    DOTNET_GCgen0size for the gateways (e.g. 0x10000000: ~3x faster seeding; unset by default, so the
 #                      figures compare with README's Performance table, which uses the runtime's defaults)
@@ -24,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-10000,100000,1000000}"; runs="${2:-3}"; seconds="${3:-10}"
-threads="${SIZE_THREADS:-2}"; connections="${SIZE_CONNECTIONS:-64}"; users="${SIZE_USERS:-256}"
+warmup="${SIZE_WARMUP:-5}"; threads="${SIZE_THREADS:-2}"; connections="${SIZE_CONNECTIONS:-64}"; users="${SIZE_USERS:-256}"
 out="$(mktemp -d)"; gateway_pid=""; pg_dir=""
 cleanup() {
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
@@ -117,7 +118,7 @@ writes() {
 }
 
 # (user, news) pairs for the vote and comment phases: every signed-in user on the $1 most recent news up to id $2.
-pairs() { awk -v n="$1" -v top="$2" '{ for (k = 0; k < n; k++) print $1, $2, top - k }' "$out/users" | shuf --random-source=<(yes) >"$out/pairs"; }
+pairs() { awk -v n="$1" -v top="$2" '{ for (k = 0; k < n; k++) print $1, $2, top - k }' "$out/users" | shuf --random-source=<(yes) >"${3:-$out/pairs}"; }
 
 # One measured sitting at $url (news count $1, auth style $2): "top p50 p99 latest p50 p99 votes/s submits/s comments/s".
 workload() {
@@ -129,6 +130,10 @@ workload() {
   # break of 0: it stores it as a key's time to live).
   sign_in "$url" "$style" 1 1 >"$out/admin"
   pairs 2000 "$news"
+  # Warm-up (unmeasured, pairs of their own on the 2,000 news before those): the first writes activate the signed-in
+  # users' grains and compile the write paths; measured from cold, a few seconds' phase is mostly that (wrk timeouts).
+  pairs 2000 "$((news - 2000))" "$out/warm-pairs"
+  seconds="$warmup" writes vote "$url" "$out/warm-pairs" "$style" >/dev/null
   votes=$(writes vote "$url" "$out/pairs" "$style" | cut -d' ' -f1)
   submits=$(writes submit "$url" "$out/admin" "$style" | cut -d' ' -f1)
   awk '{print $1, $2, $3}' "$out/pairs" | head -20000 >"$out/comment-lines"
