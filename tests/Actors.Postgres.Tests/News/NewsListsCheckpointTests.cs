@@ -21,14 +21,7 @@ public class NewsListsCheckpointTests(PostgresClusterFixture cluster)
 
     private INewsRankingGrain Lists => cluster.Client.GetGrain<INewsRankingGrain>(0);
 
-    private async Task<long> RegisterAsync()
-    {
-        var name = $"u{Guid.NewGuid():N}"[..20];
-        var registration = await cluster.Client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
-    }
+    private Task<long> RegisterAsync() => SignUp.NewUserAsync(cluster.Client);
 
     /// <summary>A news with a vote, once a checkpoint covers the vote.</summary>
     private async Task<long> CheckpointedNewsAsync()

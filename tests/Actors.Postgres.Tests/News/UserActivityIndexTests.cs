@@ -27,14 +27,7 @@ public class UserActivityIndexTests(UserIndexClusterFixture cluster)
 
     private INewsGrain News(long id) => cluster.Client.GetGrain<INewsGrain>(id);
 
-    private async Task<long> RegisterAsync()
-    {
-        var name = $"u{Guid.NewGuid():N}"[..20];
-        var registration = await cluster.Client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
-    }
+    private Task<long> RegisterAsync() => SignUp.NewUserAsync(cluster.Client);
 
     private async Task<long> SubmitAsync(long author)
     {

@@ -8,14 +8,7 @@ namespace Actors.Tests.News;
 [Collection(PostgresClusterCollection.Name)]
 public class UserNewsDurableTests(PostgresClusterFixture cluster)
 {
-    private async Task<long> RegisterAsync()
-    {
-        var name = $"u{Guid.NewGuid():N}"[..20];
-        var registration = await cluster.Client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
-    }
+    private Task<long> RegisterAsync() => SignUp.NewUserAsync(cluster.Client);
 
     [Fact]
     public async Task A_users_votes_delivered_before_the_first_read_and_found_in_the_log_count_once()
