@@ -57,7 +57,8 @@ public class LogDeliveryTests(PostgresClusterFixture cluster)
         await Eventually.TrueAsync(
             async () => (await checkpoints.ListAsync()).Count(c => c.Key.StartsWith("events/partition-", StringComparison.Ordinal) && c.Value > 0) == EventStreams.Partitions,
             TimeSpan.FromSeconds(30), "every partition checkpointed");
-        Assert.All((await checkpoints.ListAsync()).Values, position => Assert.InRange(position, 1, head));
+        Assert.All((await checkpoints.ListAsync()).Where(c => c.Key.StartsWith("events/partition-", StringComparison.Ordinal)).Select(c => c.Value),
+            position => Assert.InRange(position, 1, head));
     }
 
     [Fact]
