@@ -19,7 +19,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("Users:PasswordHashIterations", "1000");
     }
 
-    private static int FreePort()
+    /// <summary>A free loopback port, for a co-hosted silo's ports.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -121,6 +121,9 @@ public sealed class NewsLists
         return changed;
     }
 
+    /// <summary>Whether news changed since the last <see cref="TakeChangedChunks"/> (or chunks were marked again).</summary>
+    public bool HasChangedChunks => _changedChunks.Count > 0;
+
     /// <summary>Marks chunks as changed again (a checkpoint that could not store them).</summary>
     public void MarkChanged(IEnumerable<long> chunks) => _changedChunks.UnionWith(chunks);
 

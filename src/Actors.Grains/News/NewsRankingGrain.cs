@@ -160,9 +160,9 @@ public sealed class NewsRankingGrain(
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         var position = await CatchUpAsync(_caughtUpTo, cancellationToken);
-        if (position == _caughtUpTo)
+        if (position == _caughtUpTo && !_lists.HasChangedChunks)
         {
-            return; // No news event since the last checkpoint.
+            return; // Nothing new since the last checkpoint (chunks a failed one could not store are marked changed).
         }
 
         _caughtUpTo = position;

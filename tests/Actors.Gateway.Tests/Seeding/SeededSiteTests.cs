@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Actors.EventSourcing;
 using Actors.News;
@@ -17,21 +16,14 @@ public sealed class SeededGatewayFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:SiloPort", GatewayFactory.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", GatewayFactory.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("News:UserCreationDelaySeconds", "0");
         builder.UseSetting("News:NewsSubmissionBreakSeconds", "0");
         builder.UseSetting("Users:PasswordHashIterations", "1000");
         builder.UseSetting("Seed:News", News.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Seed:Users", "150");
         builder.UseSetting("Seed:Days", "60");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
