@@ -5,7 +5,9 @@
 # the gateway's RSS and managed heap, memory per news, the seeding time and the time from ready to the first full
 # front page (the ranking projection's rebuild from the log); in PostgreSQL mode (a throwaway server, as
 # bench/postgres-bench.sh makes one) the seeding speed of the silo's seed command and the time from kill -9 + restart
-# to the first full front page. Prints one markdown table (medians of the runs).
+# to the first full front page (same ports, as a supervised restart). Then one reader's front-page latency (one
+# connection, back to back) and two bursts: front-page readers alone, then beside up-votes, then beside submissions at
+# full speed, with how far the top list's feed was behind the log meanwhile. Prints markdown tables (medians of the runs).
 #   usage: bench/size-bench.sh [sizes] [runs] [seconds]
 #     sizes    comma-separated news counts (default 10000,100000,1000000)
 #     runs     runs per size, each on a fresh gateway (default 3; the table gives medians)
@@ -50,7 +52,7 @@ start_gateway() {
   port="$(free_port)"; url="http://127.0.0.1:$port"
   local started; started="$(now)"
   env ${SIZE_GEN0:+DOTNET_GCgen0size=$SIZE_GEN0} Seed__News="$news" News__UserCreationDelaySeconds=0 Users__PasswordHashIterations=1000 \
-    News__UserInitialKarma=1000000 News__NewsSubmissionBreakSeconds=0 Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" \
+    News__UserInitialKarma=1000000 News__NewsSubmissionBreakSeconds=0 Orleans__SiloPort="${silo_port:-$(free_port)}" Orleans__GatewayPort="${client_port:-$(free_port)}" \
     "$@" dotnet "$gw_dir/Actors.Gateway.dll" --contentRoot "$gw_dir" --urls "$url" >"$out/gateway.log" 2>&1 &
   gateway_pid=$!
   until curl -fs "$url/health/ready" >/dev/null 2>&1; do
@@ -117,6 +119,52 @@ writes() {
     wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s bench/size-wrk.lua "$2" | awk '/^accepted/ {printf "%.1f %s %s\n", $2/$6, $8, $10}'
 }
 
+# One reader, one connection, requests back to back: "p50_ms p99_ms" of a single front-page read at $1.
+one_reader() {
+  wrk -t1 -c1 -d"${seconds}s" --latency "$1/api/getnews/top/0/30" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+def ms(p):
+    m = re.search(r"^\s+" + p + r"%\s+([\d.]+)(us|ms|s)", t, re.M)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
+print(ms("50"), ms("99"))'
+}
+
+# Burst at $url: front-page readers (one wrk thread, half the connections) alone, then alongside writes of kind $1 at
+# full speed (another wrk, the other half, lines file $2) -> "quiet_reads/s burst_reads/s accepted_writes/s lag_p99_ms
+# lag_max_ms": the last two are how far the top list's feed (NewsRankingFeedGrain: the ranking grain has applied the
+# event when its delivery ends) was behind the log during the burst, as upper bounds of the delivery-lag histogram's
+# buckets (0.25 ms .. 10 s) over the burst's events, read from /metrics before and after.
+burst() {
+  local half=$((connections / 2)) quiet during writer
+  quiet=$(wrk -t1 -c"$half" -d"${seconds}s" "$url/api/getnews/top/0/30" | awk '/^Requests\/sec/ {print $2}')
+  curl -fs "$url/metrics" >"$out/metrics-before"
+  SIZE_MODE="$1" SIZE_LINES="$2" SIZE_AUTH=bearer SIZE_THREADS=1 \
+    wrk -t1 -c"$half" -d"${seconds}s" -s bench/size-wrk.lua "$url" >"$out/burst-writes" &
+  writer=$!
+  during=$(wrk -t1 -c"$half" -d"${seconds}s" "$url/api/getnews/top/0/30" | awk '/^Requests\/sec/ {print $2}')
+  wait "$writer"
+  curl -fs "$url/metrics" >"$out/metrics-after"
+  echo "$quiet $during $(awk '/^accepted/ {printf "%.1f", $2/$6}' "$out/burst-writes") $(python3 - "$out/metrics-before" "$out/metrics-after" <<'PY'
+import re, sys
+def buckets(path):
+    b = {}
+    for line in open(path):
+        m = re.match(r'actors_stream_delivery_lag\w*_bucket\{(.*)\} (\S+)', line)
+        if m and 'projection="NewsRankingFeedGrain"' in m.group(1):
+            le = re.search(r'le="([^"]+)"', m.group(1)).group(1)
+            b[float("inf") if le == "+Inf" else float(le)] = float(m.group(2))
+    return b
+before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
+delta = sorted((le, after[le] - before.get(le, 0)) for le in after)
+total = delta[-1][1] if delta else 0
+def bound(q):
+    return next((f"{le:g}" for le, n in delta if n >= q * total), "-") if total else "-"
+print(bound(0.99), bound(1.0))
+PY
+)"
+}
+
 # (user, news) pairs for the vote and comment phases: every signed-in user on the $1 most recent news up to id $2.
 pairs() { awk -v n="$1" -v top="$2" '{ for (k = 0; k < n; k++) print $1, $2, top - k }' "$out/users" | shuf --random-source=<(yes) >"${3:-$out/pairs}"; }
 
@@ -138,7 +186,16 @@ workload() {
   submits=$(writes submit "$url" "$out/admin" "$style" | cut -d' ' -f1)
   awk '{print $1, $2, $3}' "$out/pairs" | head -20000 >"$out/comment-lines"
   comments=$( [ "$style" = bearer ] && writes comment "$url" "$out/comment-lines" "$style" | cut -d' ' -f1 || echo -)
-  echo "$top $latest $votes $submits $comments"
+  one=$(one_reader "$url")
+  echo "$top $latest $votes $submits $comments $one"
+}
+
+# This site only (bursts of this site's own consumers): "quiet/s during/s writes/s lag_p99 lag_max" for a vote burst (pairs
+# of their own on the 2,000 news before the warm-up's), then the same for a submission burst.
+bursts() {
+  local news="$1"
+  pairs 2000 "$((news - 4000))" "$out/burst-pairs"
+  echo "$(burst vote "$out/burst-pairs") $(burst submit "$out/admin")"
 }
 
 declare -A row
@@ -149,16 +206,16 @@ for size in ${sizes//,/ }; do
     start_gateway "$size"
     first=$(first_full_front_page "$url")
     read -r rss heap <<<"$(memory "$gateway_pid" "$url")"
-    work=$(workload "$size" bearer)
+    work="$(workload "$size" bearer) $(bursts "$size")"
     echo "   seeded+ready ${ready_s}s, first full front page ${first}s, RSS ${rss} MB, heap ${heap} MB"
-    echo "   top/s p50 p99, latest/s p50 p99, votes/s, submits/s, comments/s: $work"
+    echo "   top/s p50 p99, latest/s p50 p99, votes/s, submits/s, comments/s, one reader p50 p99; vote burst, submission burst (quiet reads/s, reads/s, writes/s, ranking lag p99, max ms): $work"
     grep -o '"Message":"Seeded [^"]*"' "$out/gateway.log" | head -1 | sed 's/^/   /'
     stop_gateway
     vals_ready+=("$ready_s"); vals_first+=("$first"); vals_rss+=("$rss"); vals_heap+=("$heap"); vals_work+=("$work")
   done
   row[$size,ready]=$(median "${vals_ready[@]}"); row[$size,first]=$(median "${vals_first[@]}")
   row[$size,rss]=$(median "${vals_rss[@]}"); row[$size,heap]=$(median "${vals_heap[@]}")
-  for i in 1 2 3 4 5 6 7 8 9; do
+  for i in $(seq 1 21); do
     row[$size,w$i]=$(median $(printf '%s\n' "${vals_work[@]}" | awk -v i="$i" '{print $i}'))
   done
 
@@ -175,6 +232,10 @@ for size in ${sizes//,/ }; do
       News__UserInitialKarma=1000000 dotnet "$silo_dir/Actors.Silo.dll" seed --news "$size" | grep '^seeded:' || true)
     echo "   $seeded"
     row[$size,pgseed]=$(echo "$seeded" | grep -o '([0-9,]* events/s)' | tr -d '(),' | cut -d' ' -f1)
+    # The restart keeps the silo's ports, as a supervisor restarting the process does (and deploy/ configures them):
+    # Orleans then sees its own older generation at that address and declares it dead at once. On new ports the dead
+    # silo stays "active" in the membership table until probes time out, and calls routed to it wait: ~107 s here.
+    silo_port=$(free_port); client_port=$(free_port)
     start_gateway 0 ConnectionStrings__Postgres="$pg"
     row[$size,pgcold]=$(first_full_front_page "$url")
     kill -9 "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
@@ -182,6 +243,7 @@ for size in ${sizes//,/ }; do
     start_gateway 0 ConnectionStrings__Postgres="$pg"
     first_full_front_page "$url" >/dev/null
     row[$size,pgrestart]=$(python3 -c "print(f'{$(now) - $restarted:.2f}')")
+    silo_port=""; client_port=""
     echo "   first full front page on a fresh gateway ${row[$size,pgcold]}s; kill -9, restart -> full front page ${row[$size,pgrestart]}s"
     stop_gateway
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null; rm -rf "$pg_dir"; pg_dir=""
@@ -194,8 +256,8 @@ for size in ${sizes//,/ }; do
     ../shared/peers/run-lamernews.sh flush >/dev/null
     python3 bench/size-peer-fill.py "$size" | redis-cli -p 10000 --pipe >/dev/null
     peer=$(workload "$size" cookie)
-    echo "   top/s p50 p99, latest/s p50 p99, votes/s, submits/s: $peer"
-    for i in 1 4 7 8; do row[$size,p$i]=$(echo "$peer" | awk -v i="$i" '{print $i}'); done
+    echo "   top/s p50 p99, latest/s p50 p99, votes/s, submits/s, -, one reader p50 p99: $peer"
+    for i in 1 4 7 8 10 11; do row[$size,p$i]=$(echo "$peer" | awk -v i="$i" '{print $i}'); done
     ../shared/peers/run-lamernews.sh stop >/dev/null
   fi
 done
@@ -208,6 +270,13 @@ for size in ${sizes//,/ }; do
   per="-"; [ -n "$prev_size" ] && per=$(python3 -c "print(f'{($(echo ${row[$size,rss]}) - $prev_rss) * 1048576 / ($size - $prev_size):.0f} B')")
   echo "| $size | ${row[$size,ready]} | ${row[$size,first]} | ${row[$size,w1]} (${row[$size,w2]} / ${row[$size,w3]}) | ${row[$size,w4]} (${row[$size,w5]} / ${row[$size,w6]}) | ${row[$size,w7]} | ${row[$size,w8]} | ${row[$size,w9]} | ${row[$size,rss]} | ${row[$size,heap]} | $per | ${row[$size,pgseed]:--} | ${row[$size,pgrestart]:--} |"
   prev_size=$size; prev_rss=${row[$size,rss]}
+done
+echo
+echo "| news | one front-page reader p50 / p99 ms | vote burst: reads/s quiet -> during (share), accepted votes/s, top list behind the log p99 / max | submission burst: the same |"
+echo "| --- | --- | --- | --- |"
+for size in ${sizes//,/ }; do
+  during() { python3 -c "print(f'{$1:.0f} -> {$2:.0f}/s ({$2/$1:.0%}), {$3:.0f}/s, ≤ $4 / ≤ $5 ms')"; }
+  echo "| $size | ${row[$size,w10]} / ${row[$size,w11]}${row[$size,p11]:+ (Lamernews ${row[$size,p10]} / ${row[$size,p11]})} | $(during "${row[$size,w12]}" "${row[$size,w13]}" "${row[$size,w14]}" "${row[$size,w15]}" "${row[$size,w16]}") | $(during "${row[$size,w17]}" "${row[$size,w18]}" "${row[$size,w19]}" "${row[$size,w20]}" "${row[$size,w21]}") |"
 done
 if [ "${SIZE_PEER:-0}" = 1 ]; then
   echo
