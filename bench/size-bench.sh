@@ -87,10 +87,10 @@ memory() {
   echo "$rss $heap"
 }
 
-# Read phase: wrk GET $1 -> "reads/s p50_ms p99_ms".
+# Read phase: wrk GET $1 (threads and connections $2 and $3, default the script's) -> "reads/s p50_ms p99_ms".
 reads() {
-  wrk -t"$threads" -c"$connections" -d3s "$1" >/dev/null
-  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$1" | python3 -c '
+  wrk -t"${2:-$threads}" -c"${3:-$connections}" -d3s "$1" >/dev/null
+  wrk -t"${2:-$threads}" -c"${3:-$connections}" -d"${seconds}s" --latency "$1" | python3 -c '
 import re, sys
 t = sys.stdin.read()
 def ms(p):
@@ -120,15 +120,7 @@ writes() {
 }
 
 # One reader, one connection, requests back to back: "p50_ms p99_ms" of a single front-page read at $1.
-one_reader() {
-  wrk -t1 -c1 -d"${seconds}s" --latency "$1/api/getnews/top/0/30" | python3 -c '
-import re, sys
-t = sys.stdin.read()
-def ms(p):
-    m = re.search(r"^\s+" + p + r"%\s+([\d.]+)(us|ms|s)", t, re.M)
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else float("nan")
-print(ms("50"), ms("99"))'
-}
+one_reader() { reads "$1/api/getnews/top/0/30" 1 1 | cut -d' ' -f2-; }
 
 # Burst at $url: front-page readers (one wrk thread, half the connections) alone, then alongside writes of kind $1 at
 # full speed (another wrk, the other half, lines file $2) -> "quiet_reads/s burst_reads/s accepted_writes/s lag_p99_ms
