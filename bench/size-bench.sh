@@ -14,6 +14,7 @@
 #     seconds  measured seconds per wrk phase (default 10)
 #   environment:
 #     SIZE_PG=0        skip the PostgreSQL rows (default 1: needs PostgreSQL's binaries)
+#     SIZE_MEMORY=0    skip the in-memory runs (e.g. only the PostgreSQL seed and restart at 1,000,000 news)
 #     SIZE_PEER=1      also run the same read/vote/submit workload against the Lamernews peer, its Redis filled to the same
 #                      size through its key layout (redis-cli --pipe), and print the ratios. Uses ../shared/peers/
 #                      (run-lamernews.sh, relative to the repository root), which is not part of this repository.
@@ -193,7 +194,7 @@ bursts() {
 declare -A row
 for size in ${sizes//,/ }; do
   vals_ready=(); vals_first=(); vals_rss=(); vals_heap=(); vals_work=()
-  for run in $(seq 1 "$runs"); do
+  for run in $(seq 1 "$( [ "${SIZE_MEMORY:-1}" = 1 ] && echo "$runs" || echo 0)"); do
     echo "== $size news, run $run/$runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     start_gateway "$size"
     first=$(first_full_front_page "$url")
