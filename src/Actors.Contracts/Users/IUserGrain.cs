@@ -1,3 +1,6 @@
+using Actors.EventSourcing;
+using Actors.News;
+
 namespace Actors.Users;
 
 /// <summary>
@@ -11,10 +14,13 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task<UserProfile?> GetProfile();
 
     /// <summary>
-    /// Atomically checks that the user's karma is at least <paramref name="minimum"/> and spends <paramref name="cost"/>.
-    /// Returns false and spends nothing when the karma is too low (or the user does not exist).
+    /// Pays for a vote and records it, in one commit: checks that the user's karma is at least <paramref name="minimum"/>,
+    /// then appends the spend of <paramref name="cost"/> to this user's stream and <paramref name="vote"/> to
+    /// <paramref name="newsStream"/> at <paramref name="newsVersion"/>, all or nothing. Returns the vote's recorded events
+    /// for the news to take in, or null (nothing written) when the karma is too low or the user does not exist. Called by
+    /// the news grain during its turn, so the news stream stays at <paramref name="newsVersion"/> meanwhile.
     /// </summary>
-    Task<bool> TrySpendKarma(int minimum, int cost, string reason);
+    Task<IReadOnlyList<RecordedEvent>?> PayForVote(int minimum, int cost, string reason, string newsStream, long newsVersion, IReadOnlyList<INewsEvent> vote);
 
     /// <summary>
     /// Credits karma earned through an event of another aggregate (e.g. an up-vote on the user's news).

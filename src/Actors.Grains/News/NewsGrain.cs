@@ -111,18 +111,34 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             return NewsCommandResult.Refused(rejection);
         }
 
-        // The news' own checks (exists, deleted, duplicate) come first so a refused vote costs nothing; then the voter's
-        // grain checks and spends karma atomically (parallel votes of one user cannot overspend); then the vote is recorded.
-        if (NewsDecider.KarmaPrice(command, State, _options) is { } price)
+        // The news' own checks (exists, deleted, duplicate) come first so a refused vote costs nothing. A vote with a
+        // price is then recorded by the voter's grain, which checks and spends the karma (parallel votes of one user
+        // cannot overspend) and appends the vote with the spend in one commit (PayForVote). This grain keeps its turn
+        // meanwhile, so the version it hands over stays its stream's; it takes the recorded vote in afterwards.
+        if (NewsDecider.KarmaPrice(command, State, _options) is not { } price)
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"vote {(direction == VoteDirection.Up ? "up" : "down")} {StreamId}");
-            if (!await GrainFactory.GetGrain<IUserGrain>(userId).TrySpendKarma(price.Minimum, price.Cost, reason))
-            {
-                return NewsCommandResult.Refused(NewsErrors.NotEnoughKarma(direction));
-            }
+            await AppendAsync(decision.Events);
+            return Done(NewsId);
         }
 
-        await AppendAsync(decision.Events);
+        var reason = string.Create(CultureInfo.InvariantCulture, $"vote {(direction == VoteDirection.Up ? "up" : "down")} {StreamId}");
+        IReadOnlyList<RecordedEvent>? recorded;
+        try
+        {
+            recorded = await GrainFactory.GetGrain<IUserGrain>(userId).PayForVote(price.Minimum, price.Cost, reason, StreamId, Version, decision.Events);
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the vote may or may not be in the log: the next activation reads it
+            throw;
+        }
+
+        if (recorded is null)
+        {
+            return NewsCommandResult.Refused(NewsErrors.NotEnoughKarma(direction));
+        }
+
+        await LearnAsync(recorded);
         return Done(NewsId);
     }
 

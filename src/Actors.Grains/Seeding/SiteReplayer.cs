@@ -11,7 +11,7 @@ namespace Actors.Seeding;
 /// recorded for it, applying the same rules with the deciders' own event shapes: the registry's claim, the user's
 /// creation events (credentials, initial karma, admin for user 1) and the first account the accounts side opens; the
 /// hourly karma increment on a user's first request after the interval; the author's own up-vote of a new news; a vote
-/// paid by the voter (refused without the karma, as <c>TrySpendKarma</c> refuses), then the author's credit and the
+/// paid by the voter (refused without the karma, as <c>PayForVote</c> refuses), then the author's credit and the
 /// parent author's reply note, as the activity feed appends them. Refused actions (deleted news, missing parent, too
 /// little karma) record nothing but the karma tick their request caused.
 /// <para>

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Actors.EventSourcing;
 using Actors.News;
+using Actors.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Users;
@@ -28,10 +29,20 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         ? new UserProfile(State.Id, State.Username, State.CreatedAt, State.Karma, State.About, State.Email, State.IsAdmin, State.Replies)
         : null);
 
-    public async Task<bool> TrySpendKarma(int minimum, int cost, string reason)
+    public async Task<IReadOnlyList<RecordedEvent>?> PayForVote(
+        int minimum, int cost, string reason, string newsStream, long newsVersion, IReadOnlyList<INewsEvent> vote)
     {
-        var (rejection, _) = await Handle(new SpendKarma(minimum, cost, reason, time.GetUtcNow()));
-        return rejection is null;
+        // Spend and vote in one commit. Spending first and appending the vote after (as before) lost the karma whenever
+        // the vote's append failed, and nothing gave it back; one commit also costs one log write instead of two.
+        var (_, decision) = await PrepareAsync(state => UserDecider.Decide(new SpendKarma(minimum, cost, reason, time.GetUtcNow()), state));
+        ActorsMetrics.RecordDecision(nameof(UserGrain), nameof(SpendKarma), decision.Rejection is null ? "accepted" : "rejected", decision.Rejection);
+        if (decision.Rejection is not null)
+        {
+            return null;
+        }
+
+        var recorded = await AppendTogetherAsync(decision.Events, [new StreamAppend(newsStream, newsVersion, [.. vote], MetadataFor(null))]);
+        return recorded[1];
     }
 
     public async Task CreditKarma(int amount, string sourceStream, long sourceVersion) =>

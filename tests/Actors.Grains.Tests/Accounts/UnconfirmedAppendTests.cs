@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Actors.Accounts;
 using Actors.EventSourcing;
 using Actors.Hosting;
+using Actors.News;
+using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using static Actors.Tests.Accounts.AccountTestKit;
@@ -41,9 +43,23 @@ public sealed class LossyLog(IEventLog inner) : IEventLog
     /// <summary>The next append of <paramref name="stream"/> holding a <typeparamref name="TEvent"/> is written, then reported as failed.</summary>
     public void LoseAcknowledgementOf<TEvent>(string stream) => _lose[(stream, typeof(TEvent))] = true;
 
+    private readonly ConcurrentDictionary<(string Stream, Type Event), bool> _refuse = new();
+
+    /// <summary>The next append (alone or with other streams) of <paramref name="stream"/> holding a <typeparamref name="TEvent"/> fails, writing nothing.</summary>
+    public void RefuseNextAppendOf<TEvent>(string stream) => _refuse[(stream, typeof(TEvent))] = true;
+
+    private void RefuseIfTold(string streamId, IReadOnlyList<object> events)
+    {
+        if (events.Any(e => _refuse.TryRemove((streamId, e.GetType()), out _)))
+        {
+            throw new EventLogUnavailableException("The database refused the commit (test).");
+        }
+    }
+
     public async Task<IReadOnlyList<RecordedEvent>> AppendAsync(
         string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default)
     {
+        RefuseIfTold(streamId, events);
         var recorded = await inner.AppendAsync(streamId, expectedVersion, events, metadata, cancellationToken);
         if (events.Any(e => _lose.TryRemove((streamId, e.GetType()), out _)))
         {
@@ -54,7 +70,15 @@ public sealed class LossyLog(IEventLog inner) : IEventLog
     }
 
     public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
-        IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) => inner.AppendAtomicallyAsync(appends, cancellationToken);
+        IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        foreach (var append in appends)
+        {
+            RefuseIfTold(append.StreamId, append.Events);
+        }
+
+        return inner.AppendAtomicallyAsync(appends, cancellationToken);
+    }
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
         inner.ReadStreamAsync(streamId, afterVersion, cancellationToken);
@@ -89,5 +113,33 @@ public class UnconfirmedAppendTests(LossyLogCluster cluster) : IClassFixture<Los
         Assert.DoesNotContain(await from.GetHistory(), e => e.Data is TransferDebited or TransferSent);
         Assert.Equal((1_100L, 0L), (await from.Balance(), await to.Balance()));
         Assert.Equal(("failed", AccountRules.InsufficientFunds), ((await transfer.GetView())!.Status, (await transfer.GetView())!.Reason));
+    }
+
+    [Fact]
+    public async Task A_vote_whose_commit_fails_spends_no_karma_and_can_be_cast_again()
+    {
+        var grains = cluster.Cluster.Client;
+        var author = await SignUp(grains);
+        var voter = await SignUp(grains);
+        var submitted = await grains.GetGrain<INewsAuthorGrain>(author).Submit("A title", $"https://example.com/{Guid.NewGuid():N}", "");
+        var news = grains.GetGrain<INewsGrain>(submitted.Id);
+        var karma = (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma;
+        cluster.Log.RefuseNextAppendOf<NewsUpvoted>(EventStreams.StreamOf(NewsStreams.Category, submitted.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        await Assert.ThrowsAsync<EventLogUnavailableException>(() => news.Vote(voter, VoteDirection.Up));
+        Assert.Equal(karma, (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma);
+
+        Assert.Null((await news.Vote(voter, VoteDirection.Up)).Rejection);
+        Assert.Equal(karma - 1, (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma);
+        Assert.Equal(2, (await news.Get())!.Up);
+    }
+
+    private static async Task<long> SignUp(IGrainFactory grains)
+    {
+        var name = $"v{Guid.NewGuid():N}"[..20];
+        var registration = await grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
+            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
+        Assert.Null(registration.Rejection);
+        return registration.UserId;
     }
 }

@@ -1,3 +1,4 @@
+using Actors.News;
 using Actors.Users;
 
 namespace Actors.Tests.Users;
@@ -17,6 +18,14 @@ public class UserGrainTests(ClusterFixture fixture)
             .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1), token, secret, null));
         Assert.Null(registration.Rejection);
         return (registration.UserId, token, secret);
+    }
+
+    /// <summary>A vote paid for by <paramref name="user"/>, recorded on a stream of its own (a category nothing consumes).</summary>
+    private static async Task<bool> PayForVote(IUserGrain user, int minimum, int cost)
+    {
+        var stream = $"paidvote-{Guid.NewGuid():N}";
+        var recorded = await user.PayForVote(minimum, cost, "vote", stream, 0, [new NewsUpvoted(1, user.GetPrimaryKeyLong(), 2, 1, DateTimeOffset.UtcNow)]);
+        return recorded is not null;
     }
 
     [Fact]
@@ -118,11 +127,11 @@ public class UserGrainTests(ClusterFixture fixture)
         var (id, _, _) = await Register(FreshName());
         var user = Grains.GetGrain<IUserGrain>(id);
 
-        Assert.False(await user.TrySpendKarma(30, 6, "down-vote"));
+        Assert.False(await PayForVote(user, 30, 6));
         await user.CreditKarma(1, "news-1", 3);
         await user.CreditKarma(1, "news-1", 3);
         await user.CreditKarma(1, "news-1", 2);
-        Assert.True(await user.TrySpendKarma(1, 1, "up-vote"));
+        Assert.True(await PayForVote(user, 1, 1));
 
         Assert.Equal(1, (await user.GetProfile())!.Karma);
     }
@@ -148,7 +157,7 @@ public class UserGrainTests(ClusterFixture fixture)
         var user = Grains.GetGrain<IUserGrain>(long.MaxValue - Random.Shared.Next(1000));
 
         Assert.Null(await user.GetProfile());
-        Assert.False(await user.TrySpendKarma(0, 1, "up-vote"));
+        Assert.False(await PayForVote(user, 0, 1));
     }
 }
 
