@@ -268,7 +268,7 @@ echo
 echo "| news | one front-page reader p50 / p99 ms | vote burst: reads/s quiet -> during (share), accepted votes/s, top list behind the log p99 / max | submission burst: the same |"
 echo "| --- | --- | --- | --- |"
 for size in ${sizes//,/ }; do
-  during() { python3 -c "print(f'{$1:.0f} -> {$2:.0f}/s ({$2/$1:.0%}), {$3:.0f}/s, ≤ $4 / ≤ $5 ms')"; }
+  during() { [ "$1" = - ] && { echo -; return; }; python3 -c "print(f'{$1:.0f} -> {$2:.0f}/s ({$2/$1:.0%}), {$3:.0f}/s, ≤ $4 / ≤ $5 ms')"; }
   echo "| $size | ${row[$size,w10]} / ${row[$size,w11]}${row[$size,p11]:+ (Lamernews ${row[$size,p10]} / ${row[$size,p11]})} | $(during "${row[$size,w12]}" "${row[$size,w13]}" "${row[$size,w14]}" "${row[$size,w15]}" "${row[$size,w16]}") | $(during "${row[$size,w17]}" "${row[$size,w18]}" "${row[$size,w19]}" "${row[$size,w20]}" "${row[$size,w21]}") |"
 done
 if [ "${SIZE_PEER:-0}" = 1 ]; then
