@@ -54,6 +54,14 @@ public sealed class NewsOptions
     /// changed (a restart then reads the checkpoint and the events after it, not the whole news history). 0: never.
     /// </summary>
     public int ListsCheckpointSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Not a Lamernews constant: for how many milliseconds, within one second, readers of the same top or latest page
+    /// share one answer of the ranking grain in a gateway (0: every read asks). Adds at most that much to how far a page
+    /// is behind the log (the feed's own lag is tens of milliseconds under a burst), and keeps a crowd of readers from
+    /// queueing on the one ranking grain while it applies a burst of votes.
+    /// </summary>
+    public int ListPageShareMilliseconds { get; set; } = 5;
     public int ApiMaxNewsCount { get; set; } = 32;
 
     public bool FooterTwitterLink { get; set; }

@@ -53,7 +53,7 @@ public static class NewsApi
     }
 
     private static async Task<IResult> GetNews(
-        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> options, string sort, string start, string count)
+        HttpContext context, IGrainFactory grains, NewsPageCache pages, IOptions<NewsOptions> options, string sort, string start, string count)
     {
         if (sort is not ("top" or "latest"))
         {
@@ -81,8 +81,7 @@ public static class NewsApi
             return LamerResults.Error("Invalid start parameter");
         }
 
-        var ranking = grains.GetGrain<INewsRankingGrain>(0);
-        var page = sort == "top" ? await ranking.GetTop(from, n) : await ranking.GetLatest(from, n);
+        var page = await pages.GetAsync(sort == "top", from, n);
         var user = await context.GetSignedInUserAsync();
         if (user is null)
         {
