@@ -51,20 +51,21 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<UserActivityIndexBackfill>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserActivityIndexBackfill>());
 
+        var providers = ForOrleansProviders(connectionString);
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = providers;
         });
         silo.AddAdoNetGrainStorage("PubSubStore", o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = providers;
         });
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = providers;
         });
         silo.AddPersistentStreams(EventStreams.ProviderName, LogQueueAdapterFactory.Create, streams =>
         {
@@ -110,6 +111,30 @@ public static class PostgresSiloBuilderExtensions
         return builder.Build();
     }
 
+    /// <summary>
+    /// The connection string the Orleans ADO.NET providers (grain storage, reminders, membership) open their own
+    /// connections with: the same two defaults as <see cref="BuildDataSource"/>, unless the connection string says
+    /// otherwise. Each storage write or read opens and returns a pooled connection, and the reset on return
+    /// (<c>DISCARD ALL</c>: three per durable submission) also threw away the server's cached plans, so every call of
+    /// the storage's write function planned its statements again; their queries are few and fixed, so preparing them
+    /// once per connection is safe. The providers set no session state.
+    /// </summary>
+    public static string ForOrleansProviders(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        return builder.ConnectionString;
+    }
+
     private static bool Mentions(string connectionString, params string[] keywords)
     {
         var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -125,7 +150,7 @@ public static class PostgresSiloBuilderExtensions
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = ForOrleansProviders(connectionString);
         });
         silo.Configure<ClusterOptions>(o =>
         {
@@ -158,7 +183,7 @@ public static class PostgresSiloBuilderExtensions
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = ForOrleansProviders(connectionString);
         });
         client.Configure<ClusterOptions>(o =>
         {
