@@ -238,6 +238,11 @@ for size in ${sizes//,/ }; do
     row[$size,pgrestart]=$(python3 -c "print(f'{$(now) - $restarted:.2f}')")
     silo_port=""; client_port=""
     echo "   first full front page on a fresh gateway ${row[$size,pgcold]}s; kill -9, restart -> full front page ${row[$size,pgrestart]}s"
+    # Durable submissions over HTTP (the administrator, as in the in-memory phase), after an unmeasured warm-up.
+    sign_in "$url" bearer 1 1 >"$out/admin"
+    seconds="$warmup" writes submit "$url" "$out/admin" bearer >/dev/null
+    row[$size,pgsubmit]=$(writes submit "$url" "$out/admin" bearer | cut -d' ' -f1)
+    echo "   durable submissions ${row[$size,pgsubmit]}/s"
     stop_gateway
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null; rm -rf "$pg_dir"; pg_dir=""
   fi
@@ -256,12 +261,12 @@ for size in ${sizes//,/ }; do
 done
 
 echo
-echo "| news | seeded + ready (s) | ready -> first full front page (s) | top-30 reads/s (p50 / p99 ms) | latest reads/s (p50 / p99 ms) | accepted up-votes/s | submissions/s | comments/s | RSS MB | heap MB | RSS per news | PG seed events/s | PG kill -9 + restart -> front page (s) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| news | seeded + ready (s) | ready -> first full front page (s) | top-30 reads/s (p50 / p99 ms) | latest reads/s (p50 / p99 ms) | accepted up-votes/s | submissions/s | comments/s | RSS MB | heap MB | RSS per news | PG seed events/s | PG kill -9 + restart -> front page (s) | PG submissions/s |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 prev_size=""; prev_rss=""
 for size in ${sizes//,/ }; do
   per="-"; [ -n "$prev_size" ] && per=$(python3 -c "print(f'{($(echo ${row[$size,rss]}) - $prev_rss) * 1048576 / ($size - $prev_size):.0f} B')")
-  echo "| $size | ${row[$size,ready]} | ${row[$size,first]} | ${row[$size,w1]} (${row[$size,w2]} / ${row[$size,w3]}) | ${row[$size,w4]} (${row[$size,w5]} / ${row[$size,w6]}) | ${row[$size,w7]} | ${row[$size,w8]} | ${row[$size,w9]} | ${row[$size,rss]} | ${row[$size,heap]} | $per | ${row[$size,pgseed]:--} | ${row[$size,pgrestart]:--} |"
+  echo "| $size | ${row[$size,ready]} | ${row[$size,first]} | ${row[$size,w1]} (${row[$size,w2]} / ${row[$size,w3]}) | ${row[$size,w4]} (${row[$size,w5]} / ${row[$size,w6]}) | ${row[$size,w7]} | ${row[$size,w8]} | ${row[$size,w9]} | ${row[$size,rss]} | ${row[$size,heap]} | $per | ${row[$size,pgseed]:--} | ${row[$size,pgrestart]:--} | ${row[$size,pgsubmit]:--} |"
   prev_size=$size; prev_rss=${row[$size,rss]}
 done
 echo
@@ -273,10 +278,10 @@ for size in ${sizes//,/ }; do
 done
 if [ "${SIZE_PEER:-0}" = 1 ]; then
   echo
-  echo "| news | top-30 reads/s vs Lamernews | latest reads/s vs Lamernews | up-votes/s vs Lamernews | submissions/s vs Lamernews |"
-  echo "| --- | --- | --- | --- | --- |"
+  echo "| news | top-30 reads/s vs Lamernews | latest reads/s vs Lamernews | up-votes/s vs Lamernews | submissions/s vs Lamernews | durable (PostgreSQL) submissions/s vs Lamernews |"
+  echo "| --- | --- | --- | --- | --- | --- |"
   for size in ${sizes//,/ }; do
     ratio() { python3 -c "print(f'{$1/$2:.1f}x ({$1:.0f} vs {$2:.0f}/s)' if $2 > 0 else '-')"; }
-    echo "| $size | $(ratio "${row[$size,w1]}" "${row[$size,p1]}") | $(ratio "${row[$size,w4]}" "${row[$size,p4]}") | $(ratio "${row[$size,w7]}" "${row[$size,p7]}") | $(ratio "${row[$size,w8]}" "${row[$size,p8]}") |"
+    echo "| $size | $(ratio "${row[$size,w1]}" "${row[$size,p1]}") | $(ratio "${row[$size,w4]}" "${row[$size,p4]}") | $(ratio "${row[$size,w7]}" "${row[$size,p7]}") | $(ratio "${row[$size,w8]}" "${row[$size,p8]}") | $( [ -n "${row[$size,pgsubmit]:-}" ] && ratio "${row[$size,pgsubmit]}" "${row[$size,p8]}" || echo -) |"
   done
 fi
