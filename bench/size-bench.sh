@@ -288,7 +288,7 @@ if [ "${SIZE_PEER:-0}" = 1 ]; then
   echo "| news | top-30 reads/s vs Lamernews | latest reads/s vs Lamernews | up-votes/s vs Lamernews | submissions/s vs Lamernews | durable (PostgreSQL) submissions/s vs Lamernews |"
   echo "| --- | --- | --- | --- | --- | --- |"
   for size in ${sizes//,/ }; do
-    ratio() { python3 -c "print(f'{$1/$2:.1f}x ({$1:.0f} vs {$2:.0f}/s)' if $2 > 0 else '-')"; }
+    ratio() { case "$1/$2" in */-|-/*|/*|*/) echo -; return;; esac; python3 -c "print(f'{$1/$2:.1f}x ({$1:.0f} vs {$2:.0f}/s)' if $2 > 0 else '-')"; }
     echo "| $size | $(ratio "${row[$size,w1]}" "${row[$size,p1]}") | $(ratio "${row[$size,w4]}" "${row[$size,p4]}") | $(ratio "${row[$size,w7]}" "${row[$size,p7]}") | $(ratio "${row[$size,w8]}" "${row[$size,p8]}") | $( [ -n "${row[$size,pgsubmit]:-}" ] && ratio "${row[$size,pgsubmit]}" "${row[$size,p8]}" || echo -) |"
   done
 fi
