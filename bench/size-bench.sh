@@ -19,7 +19,7 @@
 #                      size through its key layout (redis-cli --pipe), and print the ratios. Uses ../shared/peers/
 #                      (run-lamernews.sh, relative to the repository root), which is not part of this repository.
 #     SIZE_WARMUP=s    unmeasured seconds of up-votes before the write phases (default 5)
-#     SIZE_PG_WARMUP=s unmeasured seconds of submissions before the durable ones, after the restart (default 40)
+#     SIZE_PG_WARMUP=s unmeasured seconds of submissions before the durable ones, after the restart (default 120)
 #     SIZE_USERS=N     signed-in users the write phases use (default 256); SIZE_THREADS, SIZE_CONNECTIONS: wrk -t/-c (2, 64)
 #     SIZE_GEN0=hex    DOTNET_GCgen0size for the gateways (e.g. 0x10000000: ~3x faster seeding; unset by default, so the
 #                      figures compare with README's Performance table, which uses the runtime's defaults)
@@ -245,9 +245,9 @@ for size in ${sizes//,/ }; do
     # author's line, so the concurrent submissions are by different authors, as on a real site.
     # The warm-up is longer than the in-memory one: right after a restart the tiered JIT and the projections' catch-up
     # (user grains and the users directory folding their streams) share the cores with the submissions, which went 81,
-    # 140, 465, 618, 730, 860/s in consecutive 8 s phases at 10k news.
+    # 140, 465, 618, 730, 860/s in consecutive 8 s phases at 10k news; at 100k, 320/s after 40 s, 1,050/s after 120 s.
     sign_in "$url" bearer "$users" 2 >"$out/authors"
-    seconds="${SIZE_PG_WARMUP:-40}" writes submit "$url" "$out/authors" bearer >/dev/null
+    seconds="${SIZE_PG_WARMUP:-120}" writes submit "$url" "$out/authors" bearer >/dev/null
     row[$size,pgsubmit]=$(writes submit "$url" "$out/authors" bearer | cut -d' ' -f1)
     echo "   durable submissions ${row[$size,pgsubmit]}/s"
     stop_gateway
