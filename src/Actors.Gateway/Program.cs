@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsCluster();
 builder.Services.AddSeedingAtStartup(builder.Configuration); // Seed__News=N: a generated site before ready (in memory)
 builder.AddUsers();
+builder.AddNews();
 builder.AddRealtime();
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();

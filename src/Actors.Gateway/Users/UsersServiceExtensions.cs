@@ -12,7 +12,6 @@ public static class UsersServiceExtensions
     {
         builder.Services.AddNewsAndUsersOptions(builder.Configuration);
         builder.Services.AddSingleton<AuthTokenCache>();
-        builder.Services.AddSingleton<Actors.Gateway.News.NewsPageCache>();
         builder.Services.AddHostedService<SessionInvalidation>();
         builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
         return builder;

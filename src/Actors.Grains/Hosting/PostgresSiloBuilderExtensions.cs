@@ -51,7 +51,7 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<UserActivityIndexBackfill>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<UserActivityIndexBackfill>());
 
-        var providers = ForOrleansProviders(connectionString);
+        var providers = WithPoolDefaults(connectionString);
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = Invariant;
@@ -82,25 +82,13 @@ public static class PostgresSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The silo's data source for the event log, snapshots, checkpoints and parked events. Unless the connection string
-    /// says otherwise, pooled connections are not reset on return (no session state is ever set on them, and the reset
-    /// would also drop their prepared statements), the few statements the log runs all the time (appends, partition
-    /// and stream reads) are prepared once per connection (both save PostgreSQL a parse and a plan per statement), and
-    /// idle connections beyond the need are closed after 30 s.
+    /// The silo's data source for the event log, snapshots, checkpoints and parked events: the pool defaults of
+    /// <see cref="WithPoolDefaults"/> (the log's appends and partition and stream reads prepared once per connection),
+    /// and idle connections beyond the need closed after 30 s.
     /// </summary>
     internal static NpgsqlDataSource BuildDataSource(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "actors" };
-        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
-        {
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-        }
-
-        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        }
-
+        var builder = new NpgsqlDataSourceBuilder(WithPoolDefaults(connectionString)) { Name = "actors" };
         // After a burst the pool holds dozens of idle connections and hands them out in turn, so every statement lands
         // on a server process whose caches and plans are cold; close the surplus after 30 s idle instead of 300 s.
         if (!Mentions(connectionString, "Connection Idle Lifetime", "ConnectionIdleLifetime"))
@@ -112,14 +100,14 @@ public static class PostgresSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The connection string the Orleans ADO.NET providers (grain storage, reminders, membership) open their own
-    /// connections with: the same two defaults as <see cref="BuildDataSource"/>, unless the connection string says
-    /// otherwise. Each storage write or read opens and returns a pooled connection, and the reset on return
-    /// (<c>DISCARD ALL</c>: three per durable submission) also threw away the server's cached plans, so every call of
-    /// the storage's write function planned its statements again; their queries are few and fixed, so preparing them
-    /// once per connection is safe. The providers set no session state.
+    /// The connection string of every pool of the silo's: the event log's data source (<see cref="BuildDataSource"/>) and
+    /// the Orleans ADO.NET providers (grain storage, reminders, membership), which open their own connections. Unless the
+    /// connection string says otherwise, pooled connections are not reset on return and the statements run all the
+    /// time are prepared once per connection. The reset (<c>DISCARD ALL</c>; three per durable submission through the
+    /// providers) also threw away the server's cached plans, so every call of the storage's write function planned its
+    /// statements again. Nothing here sets session state, and the statements are few and fixed.
     /// </summary>
-    public static string ForOrleansProviders(string connectionString)
+    public static string WithPoolDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
@@ -150,7 +138,7 @@ public static class PostgresSiloBuilderExtensions
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = ForOrleansProviders(connectionString);
+            o.ConnectionString = WithPoolDefaults(connectionString);
         });
         silo.Configure<ClusterOptions>(o =>
         {
@@ -183,7 +171,7 @@ public static class PostgresSiloBuilderExtensions
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = ForOrleansProviders(connectionString);
+            o.ConnectionString = WithPoolDefaults(connectionString);
         });
         client.Configure<ClusterOptions>(o =>
         {

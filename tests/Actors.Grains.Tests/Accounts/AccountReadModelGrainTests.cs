@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Actors.Accounts;
+using Actors.Tests.Users;
 using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
@@ -89,16 +90,14 @@ public class AccountReadModelGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_new_user_gets_a_first_account_without_the_users_side_knowing_about_accounts()
     {
-        var name = $"acct{Guid.NewGuid():N}"[..20];
-        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name))
-            .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        var firstAccount = Grains.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(registration.UserId));
+        var userId = await SignUp.NewUserAsync(Grains);
+        var firstAccount = Grains.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(userId));
 
         await Eventually(async () => await firstAccount.GetView() is not null, "the first account is opened");
-        var again = await firstAccount.Open(registration.UserId, AccountRules.DefaultCurrency); // a redelivered event does this
+        var again = await firstAccount.Open(userId, AccountRules.DefaultCurrency); // a redelivered event does this
 
         var view = (await firstAccount.GetView())!;
-        Assert.Equal((registration.UserId, "EUR", 0L, "open"), (view.Owner, view.Currency, view.Balance, view.Status));
+        Assert.Equal((userId, "EUR", 0L, "open"), (view.Owner, view.Currency, view.Balance, view.Status));
         Assert.Null(again.Rejection);
         Assert.Single(await firstAccount.GetHistory());
     }

@@ -3,6 +3,7 @@ using Actors.Accounts;
 using Actors.EventSourcing;
 using Actors.Hosting;
 using Actors.News;
+using Actors.Tests.Users;
 using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -119,8 +120,8 @@ public class UnconfirmedAppendTests(LossyLogCluster cluster) : IClassFixture<Los
     public async Task A_vote_whose_commit_fails_spends_no_karma_and_can_be_cast_again()
     {
         var grains = cluster.Cluster.Client;
-        var author = await SignUp(grains);
-        var voter = await SignUp(grains);
+        var author = await SignUp.NewUserAsync(grains);
+        var voter = await SignUp.NewUserAsync(grains);
         var submitted = await grains.GetGrain<INewsAuthorGrain>(author).Submit("A title", $"https://example.com/{Guid.NewGuid():N}", "");
         var news = grains.GetGrain<INewsGrain>(submitted.Id);
         var karma = (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma;
@@ -132,14 +133,5 @@ public class UnconfirmedAppendTests(LossyLogCluster cluster) : IClassFixture<Los
         Assert.Null((await news.Vote(voter, VoteDirection.Up)).Rejection);
         Assert.Equal(karma - 1, (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma);
         Assert.Equal(2, (await news.Get())!.Up);
-    }
-
-    private static async Task<long> SignUp(IGrainFactory grains)
-    {
-        var name = $"v{Guid.NewGuid():N}"[..20];
-        var registration = await grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
     }
 }

@@ -1,4 +1,5 @@
 using Actors.News;
+using Actors.Tests.Users;
 using Actors.Users;
 
 namespace Actors.Tests.News;
@@ -30,14 +31,7 @@ public abstract class NewsGrainTestBase(ClusterFixture fixture)
         return 1;
     }
 
-    private async Task<long> Register()
-    {
-        var name = $"n{Guid.NewGuid():N}"[..20];
-        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
-    }
+    private Task<long> Register() => SignUp.NewUserAsync(Grains);
 
     protected static string FreshUrl() => $"https://example.com/{Guid.NewGuid():N}";
 

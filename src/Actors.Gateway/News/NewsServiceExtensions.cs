@@ -1,0 +1,11 @@
+namespace Actors.Gateway.News;
+
+public static class NewsServiceExtensions
+{
+    /// <summary>The news routes' own services: the top and latest pages shared by their readers (<see cref="NewsPageCache"/>).</summary>
+    public static WebApplicationBuilder AddNews(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<NewsPageCache>();
+        return builder;
+    }
+}
