@@ -128,7 +128,7 @@ one_reader() { reads "$1/api/getnews/top/0/30" 1 1 | cut -d' ' -f2-; }
 # full speed (another wrk, the other half, lines file $2) -> "quiet_reads/s burst_reads/s accepted_writes/s lag_p99_ms
 # lag_max_ms": the last two are how far the top list's feed (NewsRankingFeedGrain: the ranking grain has applied the
 # event when its delivery ends) was behind the log during the burst, as upper bounds of the delivery-lag histogram's
-# buckets (0.25 ms .. 10 s) over the burst's events, read from /metrics before and after.
+# buckets (0.25 ms .. 10 s) over the burst's deliveries (each measured by its oldest event), read from /metrics before and after.
 burst() {
   local half=$((connections / 2)) quiet during writer
   quiet=$(wrk -t1 -c"$half" -d"${seconds}s" "$url/api/getnews/top/0/30" | awk '/^Requests\/sec/ {print $2}')

@@ -13,6 +13,7 @@ builder.Services.AddSeedingAtStartup(builder.Configuration); // Seed__News=N: a 
 builder.AddUsers();
 builder.AddNews();
 builder.AddRealtime();
+builder.AddWriteAdmission(); // reads first: a few writes at a time (Writes__MaxConcurrent)
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
@@ -22,6 +23,7 @@ var app = builder.Build();
 
 app.UseCorrelationIds();
 app.UseUnavailableStorageAnswers();
+app.UseWriteAdmission();
 app.MapOpenApi();
 app.MapAccountsApi();
 app.MapUsersApi();

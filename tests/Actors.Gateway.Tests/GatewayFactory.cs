@@ -9,10 +9,20 @@ namespace Actors.Tests;
 /// The gateway in-process (embedded mode, its own co-hosted silo on free ports) behind an in-memory HTTP server.
 /// Shared by a test collection.
 /// </summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>
+public sealed class GatewayFactory(params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
 {
+    public GatewayFactory()
+        : this([])
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("News:UserCreationDelaySeconds", "0");

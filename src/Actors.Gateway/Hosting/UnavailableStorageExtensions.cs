@@ -47,7 +47,7 @@ public static class UnavailableStorageExtensions
             }
         });
 
-    private static bool IsLamernewsRoute(PathString path) =>
+    internal static bool IsLamernewsRoute(PathString path) =>
         path.StartsWithSegments("/api") && !RestPrefixes.Any(prefix => path.StartsWithSegments(prefix));
 
     /// <summary>

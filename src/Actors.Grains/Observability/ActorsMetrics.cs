@@ -55,9 +55,9 @@ public static class ActorsMetrics
     public static readonly Histogram<double> CommitQueueWait =
         Meter.CreateHistogram("actors.eventlog.commit.queue_wait", "ms", "Time an append waited for its group commit to start.", tags: null, advice: MillisecondBuckets);
 
-    /// <summary>From the log accepting an event to a projection applying it, by projection.</summary>
+    /// <summary>From the log accepting an event to a projection applying it, by projection: one measurement per delivery (its oldest event).</summary>
     public static readonly Histogram<double> DeliveryLag =
-        Meter.CreateHistogram("actors.stream.delivery.lag", "ms", "Time from an event being recorded to a consumer applying it.", tags: null, advice: MillisecondBuckets);
+        Meter.CreateHistogram("actors.stream.delivery.lag", "ms", "Time from the oldest event of a delivery being recorded to its consumer applying the delivery.", tags: null, advice: MillisecondBuckets);
 
     /// <summary>Events a consumer gave up on and parked (dead letters), by category and event type.</summary>
     public static readonly Counter<long> EventsParked =
@@ -76,7 +76,8 @@ public static class ActorsMetrics
 
     /// <summary>
     /// Records how late <paramref name="recorded"/> reached <paramref name="projection"/>. Every Orleans stream consumer
-    /// gets this for free (the silo's grain call filter records it per delivered event, tagged with the consumer's class);
+    /// gets this for free (the silo's grain call filter records it per delivery, as its oldest event's lag, tagged with the
+    /// consumer's class);
     /// call it for events that reach a read model another way, e.g. handed on from a consumer grain to another grain.
     /// </summary>
     public static void RecordDeliveryLag(string projection, RecordedEvent recorded, TimeProvider time)
