@@ -9,16 +9,14 @@ namespace Actors.Tests;
 /// The gateway in-process (embedded mode, its own co-hosted silo on free ports) behind an in-memory HTTP server.
 /// Shared by a test collection.
 /// </summary>
-public sealed class GatewayFactory(params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
 {
-    public GatewayFactory()
-        : this([])
-    {
-    }
+    /// <summary>Settings of this gateway besides the defaults below (one public constructor: it is a collection fixture).</summary>
+    public IReadOnlyList<(string Key, string Value)> Settings { get; init; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }

@@ -13,6 +13,11 @@ namespace Actors.Gateway.Users;
 /// </summary>
 internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, ILogger<SessionInvalidation> logger) : IHostedService
 {
+    // Only these are delivered here (the silos' stream filter): a user's other events, the karma of every vote among
+    // them, never reach the gateway for this.
+    private static readonly string Followed =
+        EventTypeFilter.Only(typeof(UserAuthTokenRotated), typeof(UserPasswordChanged), typeof(UserCredentialsIssued));
+
     private readonly List<StreamSubscriptionHandle<RecordedEvent>> _handles = [];
     private Task _subscribing = Task.CompletedTask;
 
@@ -35,7 +40,7 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
             {
                 var stream = provider.GetStream<RecordedEvent>(
                     StreamId.Create(UserStreams.Category, partition.ToString(CultureInfo.InvariantCulture)));
-                var handle = await stream.SubscribeAsync(OnNextAsync);
+                var handle = await stream.SubscribeAsync(new Observer(this), token: null, filterData: Followed);
                 lock (_handles)
                 {
                     _handles.Add(handle);
@@ -80,5 +85,15 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The subscription's observer: Orleans' delegate overloads take no filter data.</summary>
+    private sealed class Observer(SessionInvalidation owner) : IAsyncObserver<RecordedEvent>
+    {
+        public Task OnNextAsync(RecordedEvent item, StreamSequenceToken? token = null) => owner.OnNextAsync(item, token);
+
+        public Task OnCompletedAsync() => Task.CompletedTask;
+
+        public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
     }
 }

@@ -62,6 +62,7 @@ public static class ActorsSiloBuilderExtensions
         silo.UseInMemoryReminderService();
         silo.Services.AddOptions<InProcessQueueOptions>().Bind(silo.Configuration.GetSection(InProcessQueueOptions.Section));
         // In-process queues under Orleans' pulling agents: a publish is an enqueue (no queue grain, no serialization).
+        silo.AddStreamFilter<EventTypeFilter>(EventStreams.ProviderName);
         silo.AddPersistentStreams(EventStreams.ProviderName, InProcessQueueAdapterFactory.Create, streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(o =>

@@ -67,6 +67,7 @@ public static class PostgresSiloBuilderExtensions
             o.Invariant = Invariant;
             o.ConnectionString = providers;
         });
+        silo.AddStreamFilter<EventTypeFilter>(EventStreams.ProviderName);
         silo.AddPersistentStreams(EventStreams.ProviderName, LogQueueAdapterFactory.Create, streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(o =>

@@ -12,7 +12,7 @@ namespace Actors.Tests.Operations;
 /// </summary>
 public sealed class WriteAdmissionTests : IDisposable
 {
-    private readonly GatewayFactory _site = new(("Writes:MaxConcurrent", "1"), ("Writes:QueueLimit", "0"));
+    private readonly GatewayFactory _site = new() { Settings = [("Writes:MaxConcurrent", "1"), ("Writes:QueueLimit", "0")] };
     private readonly int _port = GatewayFactory.FreePort();
 
     public WriteAdmissionTests()
