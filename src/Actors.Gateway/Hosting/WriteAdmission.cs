@@ -46,30 +46,40 @@ public static class WriteAdmission
             throw new InvalidOperationException("Writes:MaxConcurrent and Writes:QueueLimit must be 0 or more.");
         }
 
-        var limiter = new ConcurrencyLimiterOptions
+        builder.Services.AddSingleton(_ => new WriteTurns(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.PermitLimit,
             QueueLimit = options.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        };
-        builder.Services.AddRateLimiter(rate =>
-        {
-            rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(context => IsWrite(context.Request.Method)
-                ? RateLimitPartition.GetConcurrencyLimiter(true, _ => limiter)
-                : RateLimitPartition.GetNoLimiter(false));
-            rate.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            rate.OnRejected = (rejected, _) => AnswerBusy(rejected.HttpContext);
-        });
+        })));
         return builder;
     }
 
-    public static IApplicationBuilder UseWriteAdmission(this IApplicationBuilder app) => app.UseRateLimiter();
+    /// <summary>A read goes straight on (one comparison of its method); a write waits for its turn first.</summary>
+    public static IApplicationBuilder UseWriteAdmission(this IApplicationBuilder app)
+    {
+        var turns = app.ApplicationServices.GetRequiredService<WriteTurns>().Limiter;
+        return app.Use((context, next) => IsWrite(context.Request.Method) ? AdmitAsync(turns, context, next) : next(context));
+    }
+
+    private static async Task AdmitAsync(ConcurrencyLimiter turns, HttpContext context, RequestDelegate next)
+    {
+        using var turn = await turns.AcquireAsync(1, context.RequestAborted);
+        if (!turn.IsAcquired)
+        {
+            await AnswerBusy(context);
+            return;
+        }
+
+        await next(context);
+    }
 
     private static bool IsWrite(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
 
-    private static async ValueTask AnswerBusy(HttpContext context)
+    private static async Task AnswerBusy(HttpContext context)
     {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var result = UnavailableStorageExtensions.IsLamernewsRoute(context.Request.Path)
             ? LamerResults.Error(Busy, StatusCodes.Status503ServiceUnavailable)
@@ -81,5 +91,11 @@ public static class WriteAdmission
                 Extensions = { ["code"] = "busy" },
             });
         await result.ExecuteAsync(context);
+    }
+
+    /// <summary>The gateway's one limiter of writes (a singleton, disposed with the host).</summary>
+    private sealed record WriteTurns(ConcurrencyLimiter Limiter) : IDisposable
+    {
+        public void Dispose() => Limiter.Dispose();
     }
 }
