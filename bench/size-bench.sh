@@ -18,7 +18,8 @@
 #     SIZE_PEER=1      also run the same read/vote/submit workload against the Lamernews peer, its Redis filled to the same
 #                      size through its key layout (redis-cli --pipe), and print the ratios. Uses ../shared/peers/
 #                      (run-lamernews.sh, relative to the repository root), which is not part of this repository.
-#     SIZE_WARMUP=s    unmeasured seconds of up-votes before the write phases (default 5)
+#     SIZE_WARMUP=s    unmeasured seconds of up-votes before the write phases (default 5, plus 1 per 100,000 news: at
+#                      1,000,000 news the first writes after seeding ran at ~400 votes/s for about 8 s, then at full speed)
 #     SIZE_PG_WARMUP=s unmeasured seconds of submissions before the durable ones, after the restart (default 120)
 #     SIZE_USERS=N     signed-in users the write phases use (default 256); SIZE_THREADS, SIZE_CONNECTIONS: wrk -t/-c (2, 64)
 #     SIZE_GEN0=hex    DOTNET_GCgen0size for the gateways (e.g. 0x10000000: ~3x faster seeding; unset by default, so the
@@ -29,7 +30,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-10000,100000,1000000}"; runs="${2:-3}"; seconds="${3:-10}"
-warmup="${SIZE_WARMUP:-5}"; threads="${SIZE_THREADS:-2}"; connections="${SIZE_CONNECTIONS:-64}"; users="${SIZE_USERS:-256}"
+threads="${SIZE_THREADS:-2}"; connections="${SIZE_CONNECTIONS:-64}"; users="${SIZE_USERS:-256}"
 out="$(mktemp -d)"; gateway_pid=""; pg_dir=""
 cleanup() {
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null
@@ -175,7 +176,7 @@ workload() {
   # Warm-up (unmeasured, pairs of their own on the 2,000 news before those): the first writes activate the signed-in
   # users' grains and compile the write paths; measured from cold, a few seconds' phase is mostly that (wrk timeouts).
   pairs 2000 "$((news - 2000))" "$out/warm-pairs"
-  seconds="$warmup" writes vote "$url" "$out/warm-pairs" "$style" >/dev/null
+  seconds="${SIZE_WARMUP:-$((5 + news / 100000))}" writes vote "$url" "$out/warm-pairs" "$style" >/dev/null
   votes=$(writes vote "$url" "$out/pairs" "$style" | cut -d' ' -f1)
   submits=$(writes submit "$url" "$out/admin" "$style" | cut -d' ' -f1)
   awk '{print $1, $2, $3}' "$out/pairs" | head -20000 >"$out/comment-lines"
