@@ -31,23 +31,32 @@ public static class UnavailableStorageExtensions
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.Gateway.Unavailable")
                     .LogWarning("{Method} {Path} answered 503: the event log is unreachable ({Error})", context.Request.Method, context.Request.Path, e.Message);
                 context.Response.Clear();
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                const string message = "The service cannot reach its database right now; nothing was changed. Please retry shortly.";
-                var result = IsLamernewsRoute(context.Request.Path)
-                    ? LamerResults.Error(message, StatusCodes.Status503ServiceUnavailable)
-                    : Results.Problem(new ProblemDetails
-                    {
-                        Status = StatusCodes.Status503ServiceUnavailable,
-                        Title = "Service temporarily unavailable",
-                        Detail = message,
-                        Extensions = { ["code"] = "storage-unavailable" },
-                    });
-                await result.ExecuteAsync(context);
+                await AnswerUnavailableAsync(
+                    context, RetryAfterSeconds, "Service temporarily unavailable", "storage-unavailable",
+                    "The service cannot reach its database right now; nothing was changed. Please retry shortly.");
             }
         });
 
-    internal static bool IsLamernewsRoute(PathString path) =>
+    /// <summary>
+    /// 503 with <c>Retry-After</c>: the Lamernews envelope on its routes, else a ProblemDetails with <paramref name="code"/>.
+    /// </summary>
+    internal static async Task AnswerUnavailableAsync(HttpContext context, int retryAfterSeconds, string title, string code, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = IsLamernewsRoute(context.Request.Path)
+            ? LamerResults.Error(message, StatusCodes.Status503ServiceUnavailable)
+            : Results.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = title,
+                Detail = message,
+                Extensions = { ["code"] = code },
+            });
+        await result.ExecuteAsync(context);
+    }
+
+    private static bool IsLamernewsRoute(PathString path) =>
         path.StartsWithSegments("/api") && !RestPrefixes.Any(prefix => path.StartsWithSegments(prefix));
 
     /// <summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Actors.Gateway.Lamernews;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Actors.Gateway.Hosting;
 
@@ -67,7 +64,7 @@ public static class WriteAdmission
         using var turn = await turns.AcquireAsync(1, context.RequestAborted);
         if (!turn.IsAcquired)
         {
-            await AnswerBusy(context);
+            await UnavailableStorageExtensions.AnswerUnavailableAsync(context, RetryAfterSeconds, "Service busy", "busy", Busy);
             return;
         }
 
@@ -76,22 +73,6 @@ public static class WriteAdmission
 
     private static bool IsWrite(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
-
-    private static async Task AnswerBusy(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        var result = UnavailableStorageExtensions.IsLamernewsRoute(context.Request.Path)
-            ? LamerResults.Error(Busy, StatusCodes.Status503ServiceUnavailable)
-            : Results.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service busy",
-                Detail = Busy,
-                Extensions = { ["code"] = "busy" },
-            });
-        await result.ExecuteAsync(context);
-    }
 
     /// <summary>The gateway's one limiter of writes (a singleton, disposed with the host).</summary>
     private sealed record WriteTurns(ConcurrencyLimiter Limiter) : IDisposable
