@@ -31,6 +31,38 @@ public interface IEventLog
     /// </summary>
     Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
         long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="maxCount"/> events of one category in one delivery partition
+    /// (<see cref="EventStreams.PartitionOf"/>) with a position greater than <paramref name="afterPosition"/>, in
+    /// position order: what a read model kept per partition replays when it activates. The logs read only that
+    /// partition; this default (for wrappers and test doubles) reads the category and keeps the partition's events.
+    /// </summary>
+    async Task<IReadOnlyList<RecordedEvent>> ReadCategoryPartitionAsync(
+        string category, int partition, long afterPosition, int maxCount, CancellationToken cancellationToken = default)
+    {
+        var found = new List<RecordedEvent>();
+        while (found.Count < maxCount)
+        {
+            var page = await ReadAllAsync(afterPosition, maxCount, category, cancellationToken);
+            foreach (var e in page)
+            {
+                if (EventStreams.PartitionOf(e.StreamId) == partition && found.Count < maxCount)
+                {
+                    found.Add(e);
+                }
+            }
+
+            if (page.Count < maxCount)
+            {
+                break;
+            }
+
+            afterPosition = page[^1].Position;
+        }
+
+        return found;
+    }
 }
 
 /// <summary>One stream's part of <see cref="IEventLog.AppendAtomicallyAsync"/>.</summary>

@@ -144,6 +144,20 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         return await ReadEventsAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<RecordedEvent>> ReadCategoryPartitionAsync(
+        string category, int partition, long afterPosition, int maxCount, CancellationToken cancellationToken = default)
+    {
+        // The delivery partitions' index: one partition's share of the log, instead of the whole log (there is no
+        // category index) once per partition.
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {Columns} FROM actors_events WHERE partition = $1 AND category = $2 AND position > $3 ORDER BY position LIMIT $4");
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)partition });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = category });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterPosition });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
     /// <summary>The event at <paramref name="position"/>, if any.</summary>
     public async Task<RecordedEvent?> ReadAtAsync(long position, CancellationToken cancellationToken = default)
     {

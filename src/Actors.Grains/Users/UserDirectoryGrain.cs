@@ -17,17 +17,16 @@ public sealed class UserDirectoryGrain(IEventLog log) : Grain, IUserDirectoryGra
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var partition = this.GetPrimaryKeyString();
+        // Its own partition's events only: each of the 8 partitions read the whole category before (in PostgreSQL, with no
+        // category index, the whole log), 8 reads of every users event when the directory came up.
+        var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
         long position = 0;
         while (true)
         {
-            var batch = await log.ReadAllAsync(position, ReplayBatch, UserStreams.Category, cancellationToken);
+            var batch = await log.ReadCategoryPartitionAsync(UserStreams.Category, partition, position, ReplayBatch, cancellationToken);
             foreach (var e in batch)
             {
-                if (EventStreams.PartitionOf(e.StreamId).ToString(System.Globalization.CultureInfo.InvariantCulture) == partition)
-                {
-                    _directory.Apply(e.StreamId, e.Version, e.Data);
-                }
+                _directory.Apply(e.StreamId, e.Version, e.Data);
             }
 
             if (batch.Count < ReplayBatch)

@@ -73,6 +73,55 @@ public class InMemoryEventLogTests
     }
 
     [Fact]
+    public async Task Reading_one_partition_of_a_category_gives_its_events_in_position_order_page_by_page()
+    {
+        for (var i = 1; i <= 40; i++)
+        {
+            await _log.AppendAsync($"a-{i}", 0, ["x", "y"], EventMetadata.None);
+            await _log.AppendAsync($"b-{i}", 0, ["z"], EventMetadata.None);
+        }
+
+        var partition = EventStreams.PartitionOf("a-1");
+        var expected = (await _log.ReadAllAsync(0, 1000, "a")).Where(e => EventStreams.PartitionOf(e.StreamId) == partition).ToList();
+
+        Assert.Equal(expected.Select(e => e.Position), await ReadInPages(_log, partition));
+        Assert.Equal(expected.Select(e => e.Position), await ReadInPages(new Wrapped(_log), partition)); // the interface's default
+    }
+
+    private static async Task<List<long>> ReadInPages(IEventLog log, int partition)
+    {
+        var positions = new List<long>();
+        long after = 0;
+        while (true)
+        {
+            var page = await log.ReadCategoryPartitionAsync("a", partition, after, 3);
+            positions.AddRange(page.Select(e => e.Position));
+            if (page.Count < 3)
+            {
+                return positions;
+            }
+
+            after = page[^1].Position;
+        }
+    }
+
+    /// <summary>A log that implements only the required members, so the default partition read is the one used.</summary>
+    private sealed class Wrapped(IEventLog inner) : IEventLog
+    {
+        public Task<IReadOnlyList<RecordedEvent>> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<object> events, EventMetadata metadata, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(streamId, expectedVersion, events, metadata, cancellationToken);
+
+        public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+            inner.AppendAtomicallyAsync(appends, cancellationToken);
+
+        public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamAsync(streamId, afterVersion, cancellationToken);
+
+        public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterPosition, int maxCount, string? category = null, CancellationToken cancellationToken = default) =>
+            inner.ReadAllAsync(afterPosition, maxCount, category, cancellationToken);
+    }
+
+    [Fact]
     public async Task Every_event_gets_its_own_id_and_another_log_other_ids()
     {
         await _log.AppendAsync("a-1", 0, ["x", "y"], EventMetadata.None);

@@ -60,6 +60,39 @@ public class PostgresEventLogTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Reading_one_partition_of_a_category_gives_its_events_in_position_order_page_by_page()
+    {
+        var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
+        await using var _ = log;
+        await using var __ = dataSource;
+        for (var i = 1; i <= 40; i++)
+        {
+            await log.AppendAsync($"tparts-{i}", 0, [new Noted("x"), new Noted("y")], EventMetadata.None);
+            await log.AppendAsync($"tother-{i}", 0, [new Noted("z")], EventMetadata.None);
+        }
+
+        var partition = EventStreams.PartitionOf("tparts-1");
+        var expected = (await log.ReadAllAsync(0, 1000, "tparts")).Where(e => EventStreams.PartitionOf(e.StreamId) == partition).Select(e => e.Position).ToList();
+
+        var positions = new List<long>();
+        long after = 0;
+        while (true)
+        {
+            var page = await log.ReadCategoryPartitionAsync("tparts", partition, after, 3);
+            positions.AddRange(page.Select(e => e.Position));
+            if (page.Count < 3)
+            {
+                break;
+            }
+
+            after = page[^1].Position;
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, positions);
+    }
+
+    [Fact]
     public async Task An_atomic_append_writes_every_stream_in_one_commit_at_consecutive_positions()
     {
         var (log, dataSource) = await EventLogFactory.CreateAsync(postgres.Server);
