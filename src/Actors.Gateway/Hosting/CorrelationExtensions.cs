@@ -1,3 +1,5 @@
+using Actors.Observability;
+
 namespace Actors.Gateway.Hosting;
 
 public static class CorrelationExtensions
@@ -6,13 +8,12 @@ public static class CorrelationExtensions
 
     /// <summary>
     /// Gives every request a correlation id (the client's <c>X-Correlation-Id</c> when it is sane, else a new one),
-    /// echoes it in the response and puts it in Orleans' RequestContext so every event the request causes carries it.
+    /// echoes it in the response and puts it in Orleans' RequestContext so every event the request causes carries it, and
+    /// every line logged while handling it, here or in a grain, names it (<see cref="CorrelationScopeProvider"/>).
     /// </summary>
     public static IApplicationBuilder UseCorrelationIds(this IApplicationBuilder app)
     {
-        // Once, not per request: creating a logger takes the logger factory's lock.
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.Request");
-        return app.Use(async (context, next) =>
+        return app.Use((context, next) =>
         {
             var id = context.Request.Headers[Header].ToString();
             if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -22,10 +23,7 @@ public static class CorrelationExtensions
 
             context.Response.Headers[Header] = id;
             RequestContext.Set(RequestContextKeys.CorrelationId, id);
-            using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
-            {
-                await next(context);
-            }
+            return next(context);
         });
     }
 }

@@ -29,6 +29,7 @@ public sealed class FirstAccountOpenerGrain(ILogger<FirstAccountOpenerGrain> log
             return;
         }
 
+        using var onBehalf = OnBehalfOf.CauseOf(item);
         var reply = await GrainFactory.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(created.UserId))
             .Open(created.UserId, AccountRules.DefaultCurrency);
         if (reply.Rejection is { } rejection)

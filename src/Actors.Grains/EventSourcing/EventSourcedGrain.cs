@@ -19,10 +19,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 {
     private IEventLog _log = null!;
     private ISnapshotStore? _snapshots;
-    private EventDeliveryOptions _delivery = null!;
-    // This aggregate's Orleans stream, looked up on its first publish: the lookup (provider, stream directory) cost
-    // ~1% of an up-vote's CPU when repeated on every append.
-    private IAsyncStream<RecordedEvent>? _stream;
+    // The in-memory mode's queues, which this grain publishes to after each append; null in durable modes.
+    private InProcessQueueAdapterFactory? _queues;
 
     /// <summary>The current state: the fold of every event of the stream.</summary>
     protected TState State { get; private set; } = default!;
@@ -56,7 +54,9 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _log = ServiceProvider.GetRequiredService<IEventLog>();
-        _delivery = ServiceProvider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value;
+        _queues = ServiceProvider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value.PublishAfterAppend
+            ? ServiceProvider.GetRequiredService<InProcessQueueAdapterFactory>()
+            : null;
         _snapshots = SnapshotEvery > 0 ? ServiceProvider.GetService<ISnapshotStore>() : null;
         State = Initial;
         Version = 0;
@@ -309,9 +309,9 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         ActorsMetrics.RecordAppended(recorded, started);
         Apply(recorded);
-        if (_delivery.PublishAfterAppend)
+        if (_queues is not null)
         {
-            await PublishAsync(_stream ??= StreamOf(StreamId), recorded);
+            await _queues.PublishAsync(recorded);
         }
 
         return recorded;
@@ -357,13 +357,15 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         }
 
         Apply(recorded[0]);
-        if (_delivery.PublishAfterAppend)
+        if (_queues is not null)
         {
             // In-memory mode: the writer delivers every stream it wrote (the other aggregates only learn of their events).
-            await PublishAsync(_stream ??= StreamOf(StreamId), recorded[0]);
-            for (var i = 1; i < recorded.Count; i++)
+            foreach (var stream in recorded)
             {
-                await PublishAsync(StreamOf(others[i - 1].StreamId), recorded[i]);
+                if (stream.Count > 0)
+                {
+                    await _queues.PublishAsync(stream);
+                }
             }
         }
 
@@ -394,19 +396,6 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         Fold(recorded, 0);
         IsLoaded = true; // the log took an append at this state's version: the state is the stream's
         SnapshotIfDue(before);
-    }
-
-    // Only in the in-memory mode: the log is in this process, so a crash loses log and queue together. Durable modes
-    // deliver by reading the log instead (no dual write).
-    private IAsyncStream<RecordedEvent> StreamOf(string streamId) =>
-        this.GetStreamProvider(EventStreams.ProviderName).GetStream<RecordedEvent>(EventStreams.OrleansStreamOf(streamId));
-
-    private static async Task PublishAsync(IAsyncStream<RecordedEvent> stream, IReadOnlyList<RecordedEvent> recorded)
-    {
-        foreach (var e in recorded)
-        {
-            await stream.OnNextAsync(e);
-        }
     }
 }
 

@@ -38,9 +38,28 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggerFactory);
     }
 
-    /// <summary>For <c>AddPersistentStreams(name, InProcessQueueAdapterFactory.Create, ...)</c>.</summary>
+    /// <summary>A new factory for the provider <paramref name="name"/>, with the silo's options.</summary>
     public static InProcessQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<ILoggerFactory>(), services.GetService<IOptions<InProcessQueueOptions>>()?.Value);
+
+    /// <summary>
+    /// Puts the events of one append to one log stream on their stream's queue, as one message: what a grain does right
+    /// after its append. Not through Orleans' producer API, which per event copies the request context into the
+    /// message and allocates its own batch: here nothing is copied, and the consumers take each event's correlation id
+    /// from the event itself (<see cref="RecordedEvent.CorrelationId"/>), exactly, where a message's request context
+    /// could only name one request for a whole delivered batch.
+    /// </summary>
+    public Task PublishAsync(IReadOnlyList<RecordedEvent> recorded)
+    {
+        var streamId = EventStreams.OrleansStreamOf(recorded[0].StreamId);
+        var items = new object[recorded.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = recorded[i];
+        }
+
+        return QueueOf(_mapper.GetQueueForStream(streamId)).EnqueueAsync(new Published(streamId, items));
+    }
 
     public string Name { get; }
 
@@ -74,7 +93,8 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
             IReadOnlyList<T> { Count: 1 } one => [one[0]!],
             _ => events.Cast<object>().ToArray(),
         };
-        return QueueOf(_mapper.GetQueueForStream(streamId)).EnqueueAsync(new Published(streamId, items, requestContext));
+        // The request context is not kept: see PublishAsync.
+        return QueueOf(_mapper.GetQueueForStream(streamId)).EnqueueAsync(new Published(streamId, items));
     }
 
     /// <summary>Publishes waiting on one queue for its reader, and publishers waiting for room in it (for tests and diagnostics).</summary>
@@ -88,7 +108,7 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
         _queues.GetOrAdd(queueId, static (_, self) => new BoundedPublishQueue<Published>(
             Math.Max(self._options.QueueCapacity, 1), self._options.MaxPublishWait, self._time), this);
 
-    private readonly record struct Published(StreamId StreamId, object[] Events, Dictionary<string, object>? RequestContext);
+    private readonly record struct Published(StreamId StreamId, object[] Events);
 
     /// <summary>One queue's reader; the pulling agent calls it from one turn at a time, so the sequence needs no lock.</summary>
     private sealed class Receiver(BoundedPublishQueue<Published> queue) : IQueueAdapterReceiver
@@ -111,7 +131,7 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
             foreach (var published in taken)
             {
                 batch.Add(new InProcessBatchContainer(
-                    published.StreamId, published.Events, published.RequestContext, new EventSequenceTokenV2(++_sequence)));
+                    published.StreamId, published.Events, new EventSequenceTokenV2(++_sequence)));
             }
 
             return Task.FromResult<IList<IBatchContainer>>(batch);
@@ -127,20 +147,18 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
 
 /// <summary>
 /// What one publish put on an in-process queue. Immutable (the events are immutable records), so Orleans hands the
-/// same object to every consumer in the silo instead of deep-copying it per delivery.
+/// same object to every consumer in the silo instead of deep-copying it per delivery. It carries no request context:
+/// every delivery of it, and every event of a delivered batch, would otherwise import (copy) a dictionary, and each
+/// event names its own request (<see cref="RecordedEvent.CorrelationId"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("actors.in-process-batch")]
-public sealed class InProcessBatchContainer(
-    StreamId streamId, object[] events, Dictionary<string, object>? requestContext, EventSequenceTokenV2 token) : IBatchContainer
+public sealed class InProcessBatchContainer(StreamId streamId, object[] events, EventSequenceTokenV2 token) : IBatchContainer
 {
     [Id(0)]
     public StreamId StreamId { get; } = streamId;
 
     [Id(1)]
     public object[] Events { get; } = events;
-
-    [Id(2)]
-    public Dictionary<string, object>? RequestContext { get; } = requestContext;
 
     [Id(3)]
     public EventSequenceTokenV2 Token { get; } = token;
@@ -166,14 +184,5 @@ public sealed class InProcessBatchContainer(
         return result;
     }
 
-    public bool ImportRequestContext()
-    {
-        if (RequestContext is null)
-        {
-            return false;
-        }
-
-        RequestContextExtensions.Import(RequestContext);
-        return true;
-    }
+    public bool ImportRequestContext() => false;
 }

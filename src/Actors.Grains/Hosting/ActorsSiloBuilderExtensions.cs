@@ -63,7 +63,9 @@ public static class ActorsSiloBuilderExtensions
         silo.Services.AddOptions<InProcessQueueOptions>().Bind(silo.Configuration.GetSection(InProcessQueueOptions.Section));
         // In-process queues under Orleans' pulling agents: a publish is an enqueue (no queue grain, no serialization).
         silo.AddStreamFilter<EventTypeFilter>(EventStreams.ProviderName);
-        silo.AddPersistentStreams(EventStreams.ProviderName, InProcessQueueAdapterFactory.Create, streams =>
+        // One instance: Orleans' pulling agents read its queues, and the event-sourced grains publish to them directly.
+        silo.Services.AddSingleton(services => InProcessQueueAdapterFactory.Create(services, EventStreams.ProviderName));
+        silo.AddPersistentStreams(EventStreams.ProviderName, (services, _) => services.GetRequiredService<InProcessQueueAdapterFactory>(), streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(o =>
             {

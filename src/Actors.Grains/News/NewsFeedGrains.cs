@@ -90,7 +90,10 @@ public sealed class NewsActivityFeedGrain(IUserActivityIndex? index = null)
                 await UserNews(e.VoterId).Apply(recorded);
                 if (e.KarmaTransferred != 0)
                 {
-                    await GrainFactory.GetGrain<IUserGrain>(e.AuthorId).CreditKarma(e.KarmaTransferred, recorded.StreamId, recorded.Version);
+                    using (OnBehalfOf.CauseOf(recorded))
+                    {
+                        await GrainFactory.GetGrain<IUserGrain>(e.AuthorId).CreditKarma(e.KarmaTransferred, recorded.StreamId, recorded.Version);
+                    }
                 }
 
                 break;
@@ -101,7 +104,10 @@ public sealed class NewsActivityFeedGrain(IUserActivityIndex? index = null)
                 await UserNews(e.UserId).Apply(recorded);
                 if (e.ParentAuthorId is { } parentAuthor)
                 {
-                    await GrainFactory.GetGrain<IUserGrain>(parentAuthor).NoteReply(recorded.StreamId, recorded.Version);
+                    using (OnBehalfOf.CauseOf(recorded))
+                    {
+                        await GrainFactory.GetGrain<IUserGrain>(parentAuthor).NoteReply(recorded.StreamId, recorded.Version);
+                    }
                 }
 
                 break;

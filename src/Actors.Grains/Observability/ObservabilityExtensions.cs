@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -31,6 +32,7 @@ public static class ObservabilityExtensions
         }
 
         silo.AddIncomingGrainCallFilter<ObservabilityGrainCallFilter>();
+        silo.Services.TryAddSingleton<IExternalScopeProvider, CorrelationScopeProvider>();
         return silo;
     }
 
@@ -51,6 +53,7 @@ public static class ObservabilityExtensions
     public static OpenTelemetryBuilder AddActorsTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.AddActorsConsoleLogging();
+        builder.Services.TryAddSingleton<IExternalScopeProvider, CorrelationScopeProvider>();
 
         var otlp = IsOtlpConfigured(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()

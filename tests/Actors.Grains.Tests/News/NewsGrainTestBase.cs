@@ -1,6 +1,8 @@
+using Actors.EventSourcing;
 using Actors.News;
 using Actors.Tests.Users;
 using Actors.Users;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Tests.News;
 
@@ -12,6 +14,9 @@ public abstract class NewsGrainTestBase(ClusterFixture fixture)
     protected ManualClock Clock => fixture.Clock;
 
     protected INewsRankingGrain Ranking => Grains.GetGrain<INewsRankingGrain>(0);
+
+    /// <summary>The silo's event log, to read what was recorded.</summary>
+    protected IEventLog Log => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IEventLog>();
 
     /// <summary>A new user that is not the admin (user 1 is the admin; it is created first when missing).</summary>
     protected async Task<long> NewUser()

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Actors.EventSourcing;
 using Actors.News;
 using Actors.Users;
 
@@ -47,6 +49,29 @@ public class VotingAndRankingTests(ClusterFixture fixture) : NewsGrainTestBase(f
         await Eventually(async () => (await Grains.GetGrain<IUserGrain>(alice).GetProfile())!.Karma == 2, "the author is credited");
         var second = await Submit(await NewUser());
         Assert.Equal(NewsErrors.NotEnoughKarma(VoteDirection.Up), (await News(second).Vote(bob, VoteDirection.Up)).Rejection);
+    }
+
+    [Fact]
+    public async Task The_authors_karma_credit_names_the_request_of_the_vote_that_caused_it()
+    {
+        var alice = await NewUser();
+        var bob = await NewUser();
+        var id = await Submit(alice);
+
+        RequestContext.Set(RequestContextKeys.CorrelationId, "req-vote-9");
+        try
+        {
+            Assert.Null((await News(id).Vote(bob, VoteDirection.Up)).Rejection);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        await Eventually(async () => (await Log.ReadStreamAsync(UserStreams.StreamOf(alice))).Any(e => e.Data is UserKarmaCredited), "the author is credited");
+        var credit = (await Log.ReadStreamAsync(UserStreams.StreamOf(alice))).Single(e => e.Data is UserKarmaCredited);
+        Assert.Equal("req-vote-9", credit.CorrelationId);
+        Assert.Equal(EventStreams.StreamOf(NewsStreams.Category, id.ToString(CultureInfo.InvariantCulture)), ((UserKarmaCredited)credit.Data).SourceStream);
     }
 
     [Fact]

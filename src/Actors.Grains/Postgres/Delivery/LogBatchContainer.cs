@@ -42,15 +42,7 @@ public sealed class LogBatchContainer : IBatchContainer
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
         Event is T item ? [Tuple.Create(item, (StreamSequenceToken)Token)] : [];
 
-    public bool ImportRequestContext()
-    {
-        // Consumers see the correlation id of the request that caused the event, as with an in-memory publish.
-        if (Event.CorrelationId is null)
-        {
-            return false;
-        }
-
-        RequestContext.Set(RequestContextKeys.CorrelationId, Event.CorrelationId);
-        return true;
-    }
+    // No request context: the event carries its correlation id, and a consumer that commands because of it passes it on
+    // (OnBehalfOf), as in the in-memory mode.
+    public bool ImportRequestContext() => false;
 }
