@@ -451,14 +451,4 @@ public class AccountsApiTests(GatewayFactory gateway)
         Assert.Equal("StartTransfer", paths.GetProperty("/api/transfers").GetProperty("post").GetProperty("operationId").GetString());
         Assert.True(paths.GetProperty("/api/accounts/{id}/deposit").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
     }
-
-    private static async Task Eventually(Func<Task<bool>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await probe())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the read model");
-            await Task.Delay(10);
-        }
-    }
 }

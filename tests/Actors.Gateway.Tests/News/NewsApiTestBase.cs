@@ -73,14 +73,4 @@ public abstract class NewsApiTestBase(GatewayFactory gateway)
         AssertOk(json);
         return json.GetProperty("news_id").GetInt64();
     }
-
-    protected static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(10);
-        }
-    }
 }

@@ -118,7 +118,7 @@ internal static class AccountsInvariant
         {
             var version = (await grains.GetGrain<IAccountGrain>(id).GetView())?.Version ?? 0;
             var statement = grains.GetGrain<IAccountStatementGrain>(id);
-            await AccountTestKit.Eventually(async () => ((await statement.GetStatement())?.Version ?? 0) == version, $"statement {id} catches up");
+            await Eventually(async () => ((await statement.GetStatement())?.Version ?? 0) == version, $"statement {id} catches up");
         }
 
         var rebuild = await grains.GetGrain<IAccountReadModelsRebuilder>(0).RebuildFromLog();
@@ -133,7 +133,7 @@ internal static class AccountsInvariant
         {
             var expected = JsonSerializer.Serialize(rebuild.Owners.Single(o => o.Owner == owner), Json);
             var summary = grains.GetGrain<IOwnerAccountsGrain>(owner);
-            await AccountTestKit.Eventually(async () => JsonSerializer.Serialize(await summary.GetSummary(), Json) == expected, $"owner {owner} summary equals its rebuild");
+            await Eventually(async () => JsonSerializer.Serialize(await summary.GetSummary(), Json) == expected, $"owner {owner} summary equals its rebuild");
         }
     }
 }

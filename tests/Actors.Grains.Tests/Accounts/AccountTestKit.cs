@@ -24,19 +24,4 @@ internal static class AccountTestKit
     }
 
     public static async Task<long> Balance(this IAccountGrain account) => (await account.GetView())!.Balance;
-
-    /// <summary>Polls <paramref name="probe"/> until it holds (read models are eventually consistent); fails after a timeout.</summary>
-    public static async Task Eventually(Func<Task<bool>> probe, string what, int timeoutSeconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!await probe())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
 }

@@ -68,17 +68,6 @@ public abstract class NewsGrainTestBase(ClusterFixture fixture)
         }
     }
 
-    /// <summary>Waits (polling, no fixed sleep) until <paramref name="condition"/> holds; fails after a few seconds.</summary>
-    protected static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(10);
-        }
-    }
-
     protected static bool Before(List<long> ids, long first, long second) =>
         ids.IndexOf(first) is var i and >= 0 && ids.IndexOf(second) is var j and >= 0 && i < j;
 }

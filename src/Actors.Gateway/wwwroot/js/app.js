@@ -151,15 +151,16 @@
   function connect() {
     if (!channels.length || !window.WebSocket) return;
     var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-    var next = 1;
+    var next = 1, confirmed = 0;
     function subscribe(c) { ws.send(JSON.stringify({ event: 'subscribe', data: { channel: c }, id: next++ })); }
-    ws.onopen = function () {
-      $('#live') && $('#live').classList.add('on');
-      channels.forEach(subscribe);
-    };
+    ws.onopen = function () { channels.forEach(subscribe); };
     ws.onmessage = function (m) {
       var msg; try { msg = JSON.parse(m.data); } catch (err) { return; }
       if (msg.event === 'overflow') { window.location.reload(); return; }
+      // "Live" once the server has confirmed every channel of the page (ids 1..n): from then on nothing is missed.
+      if (msg.event === 'ok' && msg.id <= channels.length && ++confirmed === channels.length) {
+        $('#live') && $('#live').classList.add('on');
+      }
       if (!msg.channel) return;
       // The front page is a snapshot and then diffs, each applied exactly once in rev order (never skipped by position:
       // counts in it are absolute, so a diff carrying one's own vote cannot count it twice).

@@ -1,8 +1,9 @@
 using Actors.Users;
+using Xunit;
 
-namespace Actors.Tests.Users;
+namespace Actors.Testing;
 
-/// <summary>A new user straight through the users slice (a cheap password hash), for tests that need authors and voters.</summary>
+/// <summary>A registered user, straight through the grains (for tests that are not about registration).</summary>
 public static class SignUp
 {
     public static async Task<long> NewUserAsync(IGrainFactory grains)
