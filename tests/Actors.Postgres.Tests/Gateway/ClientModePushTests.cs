@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Actors.News;
 using Actors.Tests.Infrastructure;
-using Actors.Users;
 
 namespace Actors.Tests.Gateway;
 
@@ -23,8 +22,8 @@ public sealed class ClientModePushTests(PostgresFixture postgres) : IAsyncLifeti
         await _cluster.StartSiloAsync();
         var (_, address) = await _cluster.StartGatewayAsync();
         var client = await _cluster.ConnectClientAsync();
-        var author = await RegisterAsync(client);
-        var voter = await RegisterAsync(client);
+        var author = await SignUp.NewUserAsync(client);
+        var voter = await SignUp.NewUserAsync(client);
         var submitted = await client.GetGrain<INewsAuthorGrain>(author).Submit("Pushed through a client gateway", $"https://example.com/{Guid.NewGuid():N}", "");
         Assert.Null(submitted.Rejection);
 
@@ -51,15 +50,6 @@ public sealed class ClientModePushTests(PostgresFixture postgres) : IAsyncLifeti
 
         var push = await ReceiveAsync(socket, m => m.TryGetProperty("channel", out var c) && c.GetString() == channel && m.GetProperty("event").GetString() == "news.upvoted");
         Assert.Equal(submitted.Id, push.GetProperty("data").GetProperty("news_id").GetInt64());
-    }
-
-    private static async Task<long> RegisterAsync(IClusterClient client)
-    {
-        var name = $"w{Guid.NewGuid():N}"[..20];
-        var registration = await client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
-        return registration.UserId;
     }
 
     private static Task SendAsync(ClientWebSocket socket, object message) =>
