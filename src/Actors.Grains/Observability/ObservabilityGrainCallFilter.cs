@@ -17,10 +17,8 @@ namespace Actors.Observability;
 /// </remarks>
 internal sealed class ObservabilityGrainCallFilter(TimeProvider time) : IIncomingGrainCallFilter
 {
-    public Task Invoke(IIncomingGrainCallContext context)
-    {
-        return OldestDelivered(context.Request) is { } oldest ? InvokeDelivery(context, oldest) : context.Invoke();
-    }
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        OldestDelivered(context.Request) is { } oldest ? InvokeDelivery(context, oldest) : context.Invoke();
 
     private async Task InvokeDelivery(IIncomingGrainCallContext context, RecordedEvent oldest)
     {
