@@ -25,7 +25,17 @@ public class SiteTests(BrowserFixture site)
         await page.FillAsync("#title", title);
         await page.FillAsync("#url", $"https://example.com/{Guid.NewGuid():N}");
         await page.ClickAsync("#submitform input[type=submit]");
-        await page.WaitForURLAsync(new Regex("/news/[0-9]+$"));
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/news/[0-9]+$"));
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page said (a refusal is shown beside the form) rather than only that nothing happened.
+            var shown = string.Join(" | ", await page.Locator(".errormsg").AllInnerTextsAsync());
+            throw new TimeoutException($"The submission did not open its news page; the page shows: '{shown}'", e);
+        }
+
         return page.Url[(page.Url.LastIndexOf('/') + 1)..];
     }
 
