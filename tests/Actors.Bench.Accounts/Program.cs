@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 // Transfers per second, with the accounts invariant checked after every run.
 //   grains mode: a co-hosted in-memory silo in this process, transfers started directly on transfer grains.
 //   http mode:   a running gateway (start it with News__UserCreationDelaySeconds=0), transfers via POST /api/transfers.
-// Usage: grains|http [--reminders] [--url http://127.0.0.1:5099] [--transfers 20000] [--concurrency 64] [--runs 5] [--owners 20] [--accounts-per-owner 5]
+// Usage: grains|http [--url http://127.0.0.1:5099] [--transfers 20000] [--concurrency 64] [--runs 5] [--owners 20] [--accounts-per-owner 5]
 var mode = args.FirstOrDefault() ?? "grains";
 var options = Options.Parse(args.Skip(1).ToArray());
 Console.WriteLine($"mode={mode} transfers={options.Transfers} concurrency={options.Concurrency} runs={options.Runs} " +
@@ -22,7 +22,7 @@ Console.WriteLine($"mode={mode} transfers={options.Transfers} concurrency={optio
 
 IBench bench = mode switch
 {
-    "grains" => await GrainBench.StartAsync(args.Contains("--reminders")),
+    "grains" => await GrainBench.StartAsync(),
     "http" => new HttpBench(new Uri(options.Url)),
     _ => throw new ArgumentException("mode is 'grains' or 'http'"),
 };
@@ -98,8 +98,7 @@ internal sealed class GrainBench(IHost host) : IBench
 {
     private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
-    /// <param name="reminders">Make pending transfers hold reminders as they do with a durable log.</param>
-    public static async Task<GrainBench> StartAsync(bool reminders)
+    public static async Task<GrainBench> StartAsync()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -107,7 +106,6 @@ internal sealed class GrainBench(IHost host) : IBench
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.AddActors();
-            silo.Services.Configure<TransferOptions>(o => o.ResumeWithReminders = reminders);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -18,19 +18,17 @@ public class AccountBenchmarks
     private AccountState _source = AccountState.Initial;
     private AccountState _target = AccountState.Initial;
     private AccountState _debited = AccountState.Initial;
-    private TransferState _requested = TransferState.Initial;
     private MoneyDeposited _deposited = null!;
     private TransferDebited _transferDebited = null!;
 
-    private readonly DepositMoney _deposit = new(500, Owner, Now);
-    private readonly WithdrawMoney _withdraw = new(500, Owner, Now);
-    private readonly WithdrawMoney _overdraw = new(long.MaxValue / 4, Owner, Now);
-    private readonly DebitTransfer _debit = new("t-new", Target, 500, Owner, Now);
-    private readonly CreditTransfer _credit = new("t-new", Source, 500, "EUR", Now);
-    private readonly SettleTransfer _settle = new("t-new", Now);
-    private readonly RefundTransfer _refund = new("t-new", "target-closed", Now);
-    private readonly RequestTransfer _request = new("t-new", Source, Target, 500, Owner, Now);
-    private readonly RecordDebit _recordDebit = new("EUR", null, Now);
+    private readonly AccountCommand.Deposit _deposit = new(500, Owner, Now);
+    private readonly AccountCommand.Withdraw _withdraw = new(500, Owner, Now);
+    private readonly AccountCommand.Withdraw _overdraw = new(long.MaxValue / 4, Owner, Now);
+    private readonly AccountCommand.Send _send = new("t-new", Target, 500, Owner, "EUR", Now);
+    private readonly AccountCommand.Receive _receive = new("t-new", Source, 500, "EUR", Now);
+    private readonly AccountCommand.Settle _settle = new("t-new", Now);
+    private readonly AccountCommand.Refund _refund = new("t-new", "target-closed", Now);
+    private readonly TransferCommand.Make _make = new("t-new", Source, Target, 500, Owner, Now);
 
     [Params(0, 1_000)]
     public int PastTransfers { get; set; }
@@ -38,8 +36,8 @@ public class AccountBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _source = Fold(Account.Initial, new AccountOpened(Source, Owner, "EUR", Now), new MoneyDeposited(Source, 1_000_000, Owner, Now));
-        _target = Fold(Account.Initial, new AccountOpened(Target, 8, "EUR", Now));
+        _source = Fold(AccountDecider.Initial, new AccountOpened(Source, Owner, "EUR", Now), new MoneyDeposited(Source, 1_000_000, Owner, Now));
+        _target = Fold(AccountDecider.Initial, new AccountOpened(Target, 8, "EUR", Now));
         for (var i = 0; i < PastTransfers; i++)
         {
             var id = $"t-{i}";
@@ -48,63 +46,50 @@ public class AccountBenchmarks
         }
 
         _transferDebited = new TransferDebited(Source, "t-new", Target, 500, Owner, Now);
-        _debited = Account.Evolve(_source, _transferDebited);
+        _debited = AccountDecider.Evolve(_source, _transferDebited);
         _deposited = new MoneyDeposited(Source, 500, Owner, Now);
-        _requested = Transfer.Evolve(Transfer.Initial, new TransferRequested("t-new", Source, Target, 500, Owner, Now));
     }
 
     private static AccountState Fold(AccountState state, params IAccountEvent[] events)
     {
         foreach (var e in events)
         {
-            state = Account.Evolve(state, e);
+            state = AccountDecider.Evolve(state, e);
         }
 
         return state;
     }
 
     [Benchmark(Description = "Decide: deposit")]
-    public Decision<IAccountEvent> Deposit() => Account.Decide(_deposit, _source);
+    public Decision<IAccountEvent> Deposit() => AccountDecider.Decide(_deposit, _source);
 
     [Benchmark(Description = "Decide: withdraw")]
-    public Decision<IAccountEvent> Withdraw() => Account.Decide(_withdraw, _source);
+    public Decision<IAccountEvent> Withdraw() => AccountDecider.Decide(_withdraw, _source);
 
     [Benchmark(Description = "Decide: withdraw beyond the balance (rejected)")]
-    public Decision<IAccountEvent> Overdraw() => Account.Decide(_overdraw, _source);
+    public Decision<IAccountEvent> Overdraw() => AccountDecider.Decide(_overdraw, _source);
 
     [Benchmark(Description = "Evolve: deposited")]
-    public AccountState EvolveDeposit() => Account.Evolve(_source, _deposited);
+    public AccountState EvolveDeposit() => AccountDecider.Evolve(_source, _deposited);
 
-    [Benchmark(Description = "Transfer step: debit source (decide)")]
-    public Decision<IAccountEvent> DebitSource() => Account.Decide(_debit, _source);
+    [Benchmark(Description = "Transfer leg: send (decide)")]
+    public Decision<IAccountEvent> Send() => AccountDecider.Decide(_send, _source);
 
-    [Benchmark(Description = "Transfer step: debit source (evolve)")]
-    public AccountState EvolveDebit() => Account.Evolve(_source, _transferDebited);
+    [Benchmark(Description = "Evolve: an older debit")]
+    public AccountState EvolveDebit() => AccountDecider.Evolve(_source, _transferDebited);
 
-    [Benchmark(Description = "Transfer step: debit repeated (already done)")]
-    public Decision<IAccountEvent> DebitRepeated() => Account.Decide(_debit, _debited);
+    [Benchmark(Description = "Transfer leg: send of a debited transfer (settles it)")]
+    public Decision<IAccountEvent> SendDebited() => AccountDecider.Decide(_send, _debited);
 
-    [Benchmark(Description = "Transfer step: credit target (decide)")]
-    public Decision<IAccountEvent> CreditTarget() => Account.Decide(_credit, _target);
+    [Benchmark(Description = "Transfer leg: receive (decide)")]
+    public Decision<IAccountEvent> Receive() => AccountDecider.Decide(_receive, _target);
 
-    [Benchmark(Description = "Transfer step: settle source (decide)")]
-    public Decision<IAccountEvent> SettleSource() => Account.Decide(_settle, _debited);
+    [Benchmark(Description = "Transfer leg: settle an older debit (decide)")]
+    public Decision<IAccountEvent> SettleSource() => AccountDecider.Decide(_settle, _debited);
 
-    [Benchmark(Description = "Transfer step: refund source (decide)")]
-    public Decision<IAccountEvent> RefundSource() => Account.Decide(_refund, _debited);
+    [Benchmark(Description = "Transfer leg: refund an older debit (decide)")]
+    public Decision<IAccountEvent> RefundSource() => AccountDecider.Decide(_refund, _debited);
 
-    [Benchmark(Description = "Transfer process: request (decide)")]
-    public Decision<ITransferEvent> RequestTransfer() => Transfer.Decide(_request, Transfer.Initial);
-
-    [Benchmark(Description = "Transfer process: record debit + next action")]
-    public TransferAction RecordDebitAndNext()
-    {
-        var state = _requested;
-        foreach (var e in Transfer.Decide(_recordDebit, state).Events)
-        {
-            state = Transfer.Evolve(state, e);
-        }
-
-        return Transfer.NextAction(state);
-    }
+    [Benchmark(Description = "Transfer: make (decide)")]
+    public Decision<ITransferEvent> MakeTransfer() => TransferDecider.Decide(_make, TransferDecider.Initial);
 }

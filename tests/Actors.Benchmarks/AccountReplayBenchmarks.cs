@@ -35,10 +35,10 @@ public class AccountReplayBenchmarks
     [Benchmark(Description = "Replay: fold a history of finished transfers")]
     public AccountState Replay()
     {
-        var state = Account.Initial;
+        var state = AccountDecider.Initial;
         foreach (var e in _history)
         {
-            state = Account.Evolve(state, e);
+            state = AccountDecider.Evolve(state, e);
         }
 
         return state;

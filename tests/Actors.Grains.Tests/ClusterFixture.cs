@@ -25,8 +25,6 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             silo.AddActors();
-            // Transfers hold reminders as they do with a durable log, so the tests cover that path too.
-            silo.Services.Configure<Actors.Accounts.TransferOptions>(o => o.ResumeWithReminders = true);
             ConfigureSilo(silo);
         });
         Cluster = builder.Build();

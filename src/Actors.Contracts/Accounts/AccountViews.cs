@@ -28,51 +28,79 @@ public sealed record AccountReply(
     public long Position { get; init; }
 }
 
+/// <summary>An account's part in a transfer's commit.</summary>
+public enum TransferLegKind
+{
+    /// <summary>The source's money leaves and arrives in the same commit (or an older version's debit is settled).</summary>
+    Send,
+
+    /// <summary>The target takes the money.</summary>
+    Receive,
+
+    /// <summary>The source settles a debit an older version recorded on its own.</summary>
+    Settle,
+
+    /// <summary>The source gets back a debit an older version recorded on its own.</summary>
+    Refund,
+}
+
+/// <summary>Which account decides which leg of a <see cref="TransferCommit"/>.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.transfer-leg")]
+public sealed record TransferLeg(
+    [property: Id(0)] Guid Account,
+    [property: Id(1)] TransferLegKind Kind);
+
 /// <summary>
-/// A transfer to record in one commit (<see cref="IAccountGrain.TransferTogether"/>): the request, and the transfer
-/// process's own events (request and outcome) to record at the start of its stream together with both legs.
+/// One commit of a transfer: the terms, the legs in the order the accounts are asked (by account id, so no two commits
+/// ever wait for each other in a cycle), and the transfer's own events, appended at <see cref="TransferVersion"/>
+/// together with every leg's events when all accounts accept theirs. <see cref="Prepared"/> holds the legs decided so
+/// far, by the accounts asked before.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("accounts.transfer-together")]
-public sealed record TransferTogether(
+[GenerateSerializer, Immutable, Alias("accounts.transfer-commit")]
+public sealed record TransferCommit(
     [property: Id(0)] string TransferId,
     [property: Id(1)] Guid From,
     [property: Id(2)] Guid To,
     [property: Id(3)] long Amount,
     [property: Id(4)] long By,
-    [property: Id(5)] IReadOnlyList<ITransferEvent> TransferEvents);
+    [property: Id(5)] string? Currency,
+    [property: Id(6)] string? Reason,
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] IReadOnlyList<TransferLeg> Legs,
+    [property: Id(9)] long TransferVersion,
+    [property: Id(10)] IReadOnlyList<ITransferEvent> TransferEvents,
+    [property: Id(11)] IReadOnlyList<PreparedLeg> Prepared);
 
-/// <summary>
-/// An account's decision on its leg of a <see cref="TransferTogether"/>, not yet recorded: the events to append at
-/// <see cref="ExpectedVersion"/>, in the account's <see cref="Currency"/>.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("accounts.prepared-leg")]
+/// <summary>An account's decision on its leg, not yet recorded: the events to append at <see cref="ExpectedVersion"/>, in its <see cref="Currency"/>.</summary>
+[GenerateSerializer, Immutable, Alias("accounts.prepared-transfer-leg")]
 public sealed record PreparedLeg(
-    [property: Id(0)] long ExpectedVersion,
-    [property: Id(1)] IReadOnlyList<IAccountEvent> Events,
-    [property: Id(2)] string Currency);
+    [property: Id(0)] Guid Account,
+    [property: Id(1)] long ExpectedVersion,
+    [property: Id(2)] IReadOnlyList<IAccountEvent> Events,
+    [property: Id(3)] string Currency);
 
 /// <summary>
-/// How a <see cref="TransferTogether"/> ended: an account refused its leg (<see cref="Refusal"/>; nothing was
-/// written), or everything was recorded (<see cref="Recorded"/>: the transfer stream's events), or neither (a leg was
-/// already recorded under this id, or a stream moved on): then nothing was written and the caller goes step by step.
+/// How a <see cref="TransferCommit"/> ended: recorded (<see cref="Recorded"/>: the transfer stream's events, then each
+/// leg's in the order of the legs), refused by the account <see cref="RefusedBy"/> (nothing written), or neither (a
+/// stream had moved on: nothing written; <see cref="Moved"/> names it).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("accounts.transfer-together-outcome")]
-public sealed record TransferTogetherOutcome(
-    [property: Id(0)] Rejection? Refusal,
-    [property: Id(1)] IReadOnlyList<RecordedEvent>? Recorded)
+[GenerateSerializer, Immutable, Alias("accounts.transfer-committed")]
+public sealed record TransferCommitted(
+    [property: Id(0)] IReadOnlyList<IReadOnlyList<RecordedEvent>>? Recorded,
+    [property: Id(1)] Rejection? Refusal,
+    [property: Id(2)] Guid? RefusedBy,
+    [property: Id(3)] string? Moved)
 {
-    public static readonly TransferTogetherOutcome NotInOneCommit = new(null, null);
-}
+    public static TransferCommitted Made(IReadOnlyList<IReadOnlyList<RecordedEvent>> recorded) => new(recorded, null, null, null);
 
-/// <summary>The second account's answer to the first: the outcome, and the first account's recorded leg when written.</summary>
-[GenerateSerializer, Immutable, Alias("accounts.transfer-joined")]
-public sealed record TransferJoined(
-    [property: Id(0)] TransferTogetherOutcome Outcome,
-    [property: Id(1)] IReadOnlyList<RecordedEvent>? FirstLeg);
+    public static TransferCommitted Refused(Rejection refusal, Guid by) => new(null, refusal, by, null);
+
+    public static TransferCommitted StreamMoved(string streamId) => new(null, null, null, streamId);
+}
 
 /// <summary>What the requester sees of a transfer.</summary>
 /// <param name="Status"><c>pending</c>, <c>completed</c> or <c>failed</c>.</param>
-/// <param name="Reason">Why it failed (a stable rejection code such as <c>insufficient-funds</c>), else null.</param>
+/// <param name="Reason">Why it failed (the reason of a rejection code, such as <c>insufficient-funds</c>), else null.</param>
 [GenerateSerializer, Immutable, Alias("transfers.transfer-view")]
 public sealed record TransferView(
     [property: Id(0)] string Id,
@@ -87,9 +115,11 @@ public sealed record TransferView(
 
 /// <summary>The answer to a transfer request: the transfer, or the rule that refused to start it.</summary>
 [GenerateSerializer, Immutable, Alias("transfers.transfer-reply")]
+/// <param name="Position">The log position of the transfer's latest event (its commit's last), 0 when refused.</param>
 public sealed record TransferReply(
     [property: Id(0)] TransferView? View,
-    [property: Id(1)] Rejection? Rejection);
+    [property: Id(1)] Rejection? Rejection,
+    [property: Id(2)] long Position = 0);
 
 /// <summary>One line of an account statement: a movement of money and the balance right after it.</summary>
 /// <param name="Kind"><c>deposit</c>, <c>withdrawal</c>, <c>transfer-out</c>, <c>transfer-in</c> or <c>refund</c>.</param>

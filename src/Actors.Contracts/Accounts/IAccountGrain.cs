@@ -39,42 +39,30 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// <summary>Every event of the account, in order (empty when it was never opened).</summary>
     Task<IReadOnlyList<RecordedEvent>> GetHistory();
 
-    /// <summary>Transfer step 1, idempotent by <paramref name="transferId"/>: take the amount out (owner only, no overdraft).</summary>
-    Task<AccountReply> DebitForTransfer(string transferId, Guid to, long amount, long by);
-
-    /// <summary>Transfer step 2, idempotent by <paramref name="transferId"/>: pay the amount in (open account, same currency).</summary>
-    Task<AccountReply> CreditForTransfer(string transferId, Guid from, long amount, string currency);
-
-    /// <summary>Compensation, idempotent: give back the amount of a debited transfer whose target refused it.</summary>
-    Task<AccountReply> RefundTransfer(string transferId, string reason);
-
-    /// <summary>Last step, idempotent: the debited transfer arrived; it can no longer be refunded.</summary>
-    Task<AccountReply> SettleTransfer(string transferId);
-
     /// <summary>
-    /// Records <paramref name="transfer"/> in one commit: this account (the one of the two with the lower id) decides
-    /// its leg, then asks the other (<see cref="JoinTransfer"/>) to decide its own and to append both legs and the
-    /// transfer's events atomically. Each account keeps its turn until the commit is over, so neither can move in
-    /// between; taking the two in id order means two transfers can never wait for each other in a cycle.
+    /// This account's part in one commit of a transfer: it decides its leg (idempotent by transfer id) on its state and,
+    /// holding its turn, passes the commit on to the next account of <see cref="TransferCommit.Legs"/>; the last one
+    /// appends every leg and the transfer's events atomically. No account can move between its decision and the
+    /// commit, so a commit never finds an account moved on (only a lost activation's leftovers can); the legs are
+    /// asked in account id order, so two transfers never wait for each other in a cycle.
     /// </summary>
-    Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer);
-
-    /// <summary>The second half of <see cref="TransferTogether"/>, called by the first account with its decided leg.</summary>
-    Task<TransferJoined> JoinTransfer(TransferTogether transfer, PreparedLeg first);
+    Task<TransferCommitted> CommitTransfer(TransferCommit commit);
 }
 
 /// <summary>
 /// The process that moves money between two accounts, keyed by the client's transfer id (log stream
 /// <c>transfers-{id}</c>). Starting the same id again, concurrently or later, returns the same transfer and moves
-/// the money at most once; a pending transfer resumes on its own after a crash (activation, timer, reminder).
+/// the money at most once. A transfer is one commit (both legs and its record, or nothing); one an older version left
+/// pending is finished by the same commits, woken by whoever looks at it (the durable mode's recovery does).
 /// </summary>
 [Alias("actors.accounts.ITransferGrain")]
 public interface ITransferGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Starts the transfer, or returns it when this id was already started with the same parameters (a different
-    /// request under the same id is refused with <c>transfer-conflict</c>). Returns once it is terminal, unless an
-    /// account could not be reached: then it stays pending and resumes by itself.
+    /// request under the same id is refused with <c>transfer-conflict</c>). Returns once it is terminal. When the commit's
+    /// outcome is unknown (a timeout, a lost silo), the call fails and nothing is pending: the transfer is in the log
+    /// whole or not at all, and repeating the call with the same id answers which.
     /// </summary>
     Task<TransferReply> Start(Guid from, Guid to, long amount, long requestedBy);
 

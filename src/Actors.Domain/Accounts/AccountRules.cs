@@ -1,6 +1,6 @@
 namespace Actors.Accounts;
 
-/// <summary>Limits and stable rejection codes of the accounts slice (the codes decide the HTTP status of REST routes).</summary>
+/// <summary>Limits of the accounts slice (its refusals are in <see cref="AccountRejections"/>).</summary>
 public static class AccountRules
 {
     /// <summary>
@@ -14,24 +14,6 @@ public static class AccountRules
 
     /// <summary>The currency of an account opened without one (and of a new user's first account).</summary>
     public const string DefaultCurrency = "EUR";
-
-    public const string AccountNotFound = "account-not-found";
-    public const string AccountExists = "account-exists";
-    public const string AccountClosed = "account-closed";
-    public const string NotOwner = "not-owner";
-    public const string InvalidAmount = "invalid-amount";
-    public const string InvalidCurrency = "invalid-currency";
-    public const string InsufficientFunds = "insufficient-funds";
-    public const string BalanceLimit = "balance-limit";
-    public const string BalanceNotZero = "balance-not-zero";
-    public const string TransfersInFlight = "transfers-in-flight";
-    public const string CurrencyMismatch = "currency-mismatch";
-    public const string UnknownTransfer = "unknown-transfer";
-    public const string TransferSettledAlready = "transfer-settled";
-    public const string TransferRefundedAlready = "transfer-refunded";
-    public const string SameAccount = "same-account";
-    public const string InvalidTransferId = "invalid-transfer-id";
-    public const string TransferConflict = "transfer-conflict";
 
     public static bool IsValidAmount(long amount) => amount is > 0 and <= MaxAmount;
 

@@ -10,7 +10,7 @@ public sealed record KeptTransfer(string Id, DateTimeOffset At);
 /// transfers (sent, credited, settled or refunded here), oldest first. A transfer still in flight (debited, not yet
 /// settled or refunded) is never forgotten: its money may still have to come back. <see cref="ForgottenThrough"/> is
 /// when the newest forgotten leg finished (null: nothing forgotten yet), so a transfer requested later than that can
-/// never be one this account forgot (<see cref="Account.MayHaveForgotten"/>).
+/// never be one this account forgot (<see cref="TransferIdRetention.MayHaveForgotten(AccountState, string)"/>).
 /// </summary>
 public sealed record KeptTransfers(ImmutableQueue<KeptTransfer> Oldest, int Count, DateTimeOffset? ForgottenThrough)
 {

@@ -16,14 +16,13 @@ internal sealed record AccountError(int Status, string Title, string Detail, str
     /// <summary>Missing, and equally someone else's: an id reveals nothing about the accounts of others.</summary>
     public static AccountError NotFound(string what) => new(StatusCodes.Status404NotFound, "Not found", $"No such {what}.", "not-found");
 
-    /// <summary>A refusal of the domain, with its rejection code.</summary>
-    public static AccountError Rejected(Rejection rejection) => rejection.Code switch
-    {
-        AccountRules.AccountNotFound or AccountRules.NotOwner => NotFound("account"),
-        AccountRules.InvalidAmount or AccountRules.InvalidCurrency or AccountRules.InvalidTransferId or AccountRules.SameAccount =>
-            new(StatusCodes.Status400BadRequest, "Bad request", rejection.Message, rejection.Code),
-        _ => new(StatusCodes.Status409Conflict, "Refused by a business rule", rejection.Message, rejection.Code),
-    };
+    /// <summary>A refusal of the domain, shown with its reason (the code without the slice, as this API always has).</summary>
+    public static AccountError Rejected(Rejection rejection) =>
+        rejection == AccountRejections.NotFound || rejection == AccountRejections.NotOwner ? NotFound("account")
+        : rejection == AccountRejections.InvalidAmount || rejection == AccountRejections.InvalidCurrency
+            || rejection == AccountRejections.InvalidTransferId || rejection == AccountRejections.SameAccount
+            ? new(StatusCodes.Status400BadRequest, "Bad request", rejection.Message, AccountRejections.ReasonOf(rejection.Code))
+        : new(StatusCodes.Status409Conflict, "Refused by a business rule", rejection.Message, AccountRejections.ReasonOf(rejection.Code));
 }
 
 /// <summary>
@@ -152,8 +151,8 @@ internal static class AccountActions
     }
 
     /// <summary>
-    /// Starts a transfer (or returns the one already started under the same id). The position of the reply is the source
-    /// account's latest event once the transfer has moved the money: its statement and balance include the transfer when
+    /// Starts a transfer (or returns the one already started under the same id). The position of the reply is the
+    /// transfer's record, the first event of its commit: both accounts' statements and balances include the transfer when
     /// they reach that position.
     /// </summary>
     /// <param name="idempotencyKey">The HTTP door's <c>Idempotency-Key</c> header, if any; it must agree with <c>id</c>.</param>
@@ -203,9 +202,8 @@ internal static class AccountActions
         }
 
         var view = reply.View!;
-        var position = view.Status == "pending" ? 0 : await source.GetPosition();
         return new AccountOutcome(
-            null, view, view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, $"/api/transfers/{id}", position);
+            null, view, view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, $"/api/transfers/{id}", reply.Position);
     }
 
     public static async Task<AccountOutcome> GetTransfer(IGrainFactory grains, SignedInUser user, string? id)

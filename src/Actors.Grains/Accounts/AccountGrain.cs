@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace Actors.Accounts;
 
-/// <summary>A bank account: a thin shell around <see cref="Account"/> (load, decide, append, evolve, reply).</summary>
+/// <summary>A bank account: a thin shell around <see cref="AccountDecider"/> (load, decide, append, evolve, reply).</summary>
 public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<TransferOptions> options)
-    : EventSourcedGrain<AccountState, IAccountEvent>, IAccountGrain
+    : MultiStreamGrain<AccountState, IAccountEvent>, IAccountGrain
 {
     private readonly int _keep = options.Value.TransferIdsKept;
 
@@ -16,7 +16,7 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     protected override string StreamId => AccountIds.StreamOf(Id);
 
-    protected override AccountState Initial => Account.Initial;
+    protected override AccountState Initial => AccountDecider.Initial;
 
     /// <summary>Accounts live long and move often: activation starts from a snapshot taken every 100 events.</summary>
     protected override int SnapshotEvery => 100;
@@ -24,54 +24,122 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
     /// <summary>Bump when <see cref="AccountState"/> changes: older snapshots are then ignored (the stream is folded instead).</summary>
     protected override string SnapshotShape => "accounts.state/2";
 
-    protected override AccountState Evolve(AccountState state, IAccountEvent @event) => Account.Evolve(state, @event, _keep);
+    protected override AccountState Evolve(AccountState state, IAccountEvent @event) => AccountDecider.Evolve(state, @event, _keep);
 
-    /// <summary>Transfers record an account's legs in their own atomic appends: a moved stream is news to catch up on, not a split brain.</summary>
+    /// <summary>A transfer's commit may be appended by the other account: a moved stream is news to catch up on, not a split brain.</summary>
     protected override bool CatchUpOnConflict => true;
 
-    public Task<AccountReply> Open(long owner, string currency) => Handle(new OpenAccount(Id, owner, currency, time.GetUtcNow()));
+    public Task<AccountReply> Open(long owner, string currency) => Handle(new AccountCommand.Open(Id, owner, currency, time.GetUtcNow()));
 
-    public Task<AccountReply> Deposit(long by, long amount) => Handle(new DepositMoney(amount, by, time.GetUtcNow()));
+    public Task<AccountReply> Deposit(long by, long amount) => Handle(new AccountCommand.Deposit(amount, by, time.GetUtcNow()));
 
-    public Task<AccountReply> Withdraw(long by, long amount) => Handle(new WithdrawMoney(amount, by, time.GetUtcNow()));
+    public Task<AccountReply> Withdraw(long by, long amount) => Handle(new AccountCommand.Withdraw(amount, by, time.GetUtcNow()));
 
-    public Task<AccountReply> Close(long by) => Handle(new CloseAccount(by, time.GetUtcNow()));
+    public Task<AccountReply> Close(long by) => Handle(new AccountCommand.Close(by, time.GetUtcNow()));
 
-    public Task<AccountReply> DebitForTransfer(string transferId, Guid to, long amount, long by) =>
-        HandleStep(transferId, new DebitTransfer(transferId, to, amount, by, time.GetUtcNow()));
+    public async Task<TransferCommitted> CommitTransfer(TransferCommit commit)
+    {
+        var index = commit.Prepared.Count;
+        var leg = commit.Legs[index];
+        var command = LegOf(commit, leg.Kind, index > 0 ? commit.Prepared[index - 1].Currency : null);
+        // A new transfer's commit expects its stream empty, so legs decided afresh for an old id are never written (the
+        // version-0 fence): only a transfer an older version left half done may need its forgotten legs recalled.
+        var recalled = commit.TransferVersion > 0 ? await RecallAsync(commit.TransferId) : null;
+        var (version, decision) = await PrepareAsync(state =>
+            AccountDecider.Decide(command, recalled is null ? state : TransferIdRetention.Recall(state, recalled)));
+        if (decision.Rejection is { } refusal)
+        {
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.Kind.ToString(), "rejected", refusal);
+            return TransferCommitted.Refused(refusal, Id);
+        }
 
-    public Task<AccountReply> CreditForTransfer(string transferId, Guid from, long amount, string currency) =>
-        HandleStep(transferId, new CreditTransfer(transferId, from, amount, currency, time.GetUtcNow()));
+        var prepared = new PreparedLeg(Id, version, decision.Events, State.Currency);
+        TransferCommitted outcome;
+        try
+        {
+            // This account keeps its turn until the commit is over: nothing can move it in between.
+            outcome = index + 1 < commit.Legs.Count
+                ? await GrainFactory.GetGrain<IAccountGrain>(commit.Legs[index + 1].Account)
+                    .CommitTransfer(commit with { Prepared = [.. commit.Prepared, prepared] })
+                : await AppendCommitAsync(commit, prepared);
+        }
+        catch
+        {
+            // The commit may have been made (a lost reply): never answer from this state again; reload from the log.
+            DeactivateOnIdle();
+            throw;
+        }
 
-    public Task<AccountReply> RefundTransfer(string transferId, string reason) =>
-        HandleStep(transferId, new RefundTransfer(transferId, reason, time.GetUtcNow()));
+        if (outcome.Recorded is { } recorded)
+        {
+            await LearnAsync(recorded[index + 1]);
+            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.Kind.ToString(), "accepted", null);
+        }
+        else if (outcome.Moved is not null)
+        {
+            await CatchUpAsync(); // perhaps this stream was the one that had moved on
+        }
 
-    public Task<AccountReply> SettleTransfer(string transferId) =>
-        HandleStep(transferId, new SettleTransfer(transferId, time.GetUtcNow()));
+        return outcome;
+    }
+
+    /// <summary>The last account of the commit appends every leg and the transfer's events, all or nothing.</summary>
+    private async Task<TransferCommitted> AppendCommitAsync(TransferCommit commit, PreparedLeg mine)
+    {
+        var cause = AccountIds.TransferStreamOf(commit.TransferId);
+        // The transfer's record first: its position is then the commit's lowest, which the reply hands on (a reader of
+        // either account that has reached it has the transfer).
+        var others = new List<StreamAppend>(commit.Prepared.Count + 1)
+        {
+            new(cause, commit.TransferVersion, [.. commit.TransferEvents], MetadataFor(null)),
+        };
+        foreach (var leg in commit.Prepared)
+        {
+            others.Add(new StreamAppend(AccountIds.StreamOf(leg.Account), leg.ExpectedVersion, [.. leg.Events], MetadataFor(cause)));
+        }
+
+        try
+        {
+            var recorded = await AppendTogetherAsync(mine.Events, others, cause);
+            // Answered in the commit's order: the transfer's events, then each leg's in the order of the legs.
+            return TransferCommitted.Made([.. recorded.Skip(1), recorded[0]]);
+        }
+        catch (WrongExpectedVersionException e)
+        {
+            // Nothing was written: the transfer already exists (its stream is not where the commit expected), or an
+            // account's stream was extended by a lost activation.
+            if (e.StreamId == StreamId)
+            {
+                await CatchUpAsync();
+            }
+
+            return TransferCommitted.StreamMoved(e.StreamId);
+        }
+    }
 
     /// <summary>
-    /// A step of the step-by-step path, decided on the state with the transfer's legs recalled from the log when this
-    /// account may have forgotten its id (<see cref="RecallAsync"/>), so an old transfer resumed or retried after its
-    /// id was dropped is still moved exactly once.
+    /// This account's command for its leg. The account asked first does not know the other's currency
+    /// (<paramref name="otherCurrency"/> null): as the target it takes the money in its own, and the source checks that one.
     /// </summary>
-    private async Task<AccountReply> HandleStep(string transferId, AccountCommand command)
+    private AccountCommand LegOf(TransferCommit c, TransferLegKind kind, string? otherCurrency) => kind switch
     {
-        var recalled = await RecallAsync(transferId);
-        return await Handle(command, TransferCause(transferId), recalled is null ? null : state => Account.Recall(state, recalled));
-    }
+        TransferLegKind.Send => new AccountCommand.Send(c.TransferId, c.To, c.Amount, c.By, otherCurrency ?? c.Currency, time.GetUtcNow()),
+        TransferLegKind.Receive => new AccountCommand.Receive(c.TransferId, c.From, c.Amount, otherCurrency ?? c.Currency, time.GetUtcNow()),
+        TransferLegKind.Settle => new AccountCommand.Settle(c.TransferId, time.GetUtcNow()),
+        TransferLegKind.Refund => new AccountCommand.Refund(c.TransferId, c.Reason ?? "target-refused", time.GetUtcNow()),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown transfer leg."),
+    };
 
     /// <summary>
     /// This account's events of <paramref name="transferId"/> when it may have forgotten that id (retention rule,
     /// <see cref="TransferOptions.TransferIdsKept"/>), else null. Two reads, both only on a miss of an account that
     /// has forgotten anything: the transfer's own stream (a few events) says when it was requested, and a transfer
-    /// requested after the newest forgotten leg is simply new; only an older one costs a read of this account's
-    /// stream. The one-commit path needs neither: its append expects the transfer's stream empty, so legs decided
-    /// afresh for an old transfer are never written (the version-0 fence).
+    /// requested after the newest forgotten leg is simply new; only an older one costs a read of this account's stream.
     /// </summary>
     private async Task<IReadOnlyList<IAccountEvent>?> RecallAsync(string transferId)
     {
         await EnsureLoadedAsync();
-        if (!Account.MayHaveForgotten(State, transferId))
+        if (!TransferIdRetention.MayHaveForgotten(State, transferId))
         {
             return null;
         }
@@ -83,106 +151,13 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
             TransferMade m => m.At,
             _ => (DateTimeOffset?)null,
         }).FirstOrDefault(at => at is not null);
-        if (requestedAt is { } at && !Account.MayHaveForgotten(State, transferId, at))
+        if (requestedAt is { } at && !TransferIdRetention.MayHaveForgotten(State, transferId, at))
         {
             return null;
         }
 
         var history = await Log.ReadStreamAsync(StreamId);
-        return [.. history.Select(e => (IAccountEvent)e.Data).Where(e => Account.TransferIdOf(e) == transferId)];
-    }
-
-    public async Task<TransferTogetherOutcome> TransferTogether(TransferTogether transfer)
-    {
-        var leg = LegOf(transfer, otherCurrency: null);
-        var (version, decision) = await PrepareAsync(state => Account.Decide(leg, state));
-        if (Refused(leg, decision) is { } outcome)
-        {
-            return outcome;
-        }
-
-        var other = GrainFactory.GetGrain<IAccountGrain>(OtherOf(transfer));
-        TransferJoined joined;
-        try
-        {
-            joined = await other.JoinTransfer(transfer, new PreparedLeg(version, decision.Events, State.Currency));
-        }
-        catch
-        {
-            // The leg may have been recorded (a lost reply): never answer from this state again; reload from the log.
-            DeactivateOnIdle();
-            throw;
-        }
-
-        if (joined.FirstLeg is { } recorded)
-        {
-            await LearnAsync(recorded);
-        }
-        else if (joined.Outcome == TransferTogetherOutcome.NotInOneCommit)
-        {
-            await CatchUpAsync(); // perhaps this stream was the one that had moved on
-        }
-
-        return joined.Outcome;
-    }
-
-    public async Task<TransferJoined> JoinTransfer(TransferTogether transfer, PreparedLeg first)
-    {
-        var leg = LegOf(transfer, first.Currency);
-        var (_, decision) = await PrepareAsync(state => Account.Decide(leg, state));
-        if (Refused(leg, decision) is { } outcome)
-        {
-            return new TransferJoined(outcome, null);
-        }
-
-        var cause = TransferCause(transfer.TransferId);
-        var firstStream = AccountIds.StreamOf(OtherOf(transfer));
-        try
-        {
-            var recorded = await AppendTogetherAsync(decision.Events,
-            [
-                new StreamAppend(firstStream, first.ExpectedVersion, [.. first.Events], MetadataFor(cause)),
-                new StreamAppend(cause, 0, [.. transfer.TransferEvents], MetadataFor(null)),
-            ], cause);
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(SendTransfer), "accepted", null);
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), nameof(CreditTransfer), "accepted", null);
-            return new TransferJoined(new TransferTogetherOutcome(null, recorded[2]), recorded[1]);
-        }
-        catch (WrongExpectedVersionException)
-        {
-            // Nothing was written: a stream moved on (an account written by a lost activation, a transfer already
-            // recorded). The step-by-step path settles it.
-            await CatchUpAsync();
-            return new TransferJoined(TransferTogetherOutcome.NotInOneCommit, null);
-        }
-        catch
-        {
-            // Outcome unknown (the log did not confirm): reload from the log before answering anything else.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// This account's leg of <paramref name="transfer"/>. The account answering first does not know the other's currency
-    /// (<paramref name="otherCurrency"/> null): as the target it credits in its own, and the source checks that one.
-    /// </summary>
-    private AccountCommand LegOf(TransferTogether transfer, string? otherCurrency) => Id == transfer.From
-        ? new SendTransfer(transfer.TransferId, transfer.To, transfer.Amount, transfer.By, otherCurrency, time.GetUtcNow())
-        : new CreditTransfer(transfer.TransferId, transfer.From, transfer.Amount, otherCurrency ?? State.Currency, time.GetUtcNow());
-
-    private Guid OtherOf(TransferTogether transfer) => Id == transfer.From ? transfer.To : transfer.From;
-
-    /// <summary>A refusal (counted here: it is final), or a leg already recorded (only the step-by-step path may finish it).</summary>
-    private static TransferTogetherOutcome? Refused(AccountCommand leg, Decision<IAccountEvent> decision)
-    {
-        if (decision.Rejection is { } rejection)
-        {
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.GetType().Name, "rejected", rejection);
-            return new TransferTogetherOutcome(rejection, null);
-        }
-
-        return decision.Events.Count == 0 ? TransferTogetherOutcome.NotInOneCommit : null;
+        return [.. history.Select(e => (IAccountEvent)e.Data).Where(e => TransferIdRetention.TransferIdOf(e) == transferId)];
     }
 
     public Task<AccountView?> GetView() => Task.FromResult(State.ToView(Version));
@@ -203,30 +178,25 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
     public Task<IReadOnlyList<RecordedEvent>> GetHistory() => Log.ReadStreamAsync(StreamId);
 
-    private IEventLog Log => ServiceProvider.GetRequiredService<IEventLog>();
-
     private static AccountView? Fold(IEnumerable<RecordedEvent> events)
     {
-        var state = Account.Initial;
+        var state = AccountDecider.Initial;
         long version = 0;
         foreach (var e in events)
         {
-            state = Account.Evolve(state, (IAccountEvent)e.Data);
+            state = AccountDecider.Evolve(state, (IAccountEvent)e.Data);
             version = e.Version;
         }
 
         return state.ToView(version);
     }
 
-    private async Task<AccountReply> Handle(AccountCommand command, string? causationId = null, Func<AccountState, AccountState>? recall = null)
+    private async Task<AccountReply> Handle(AccountCommand command)
     {
-        var (rejection, events) = await DecideAsync(
-            state => Account.Decide(command, recall is null ? state : recall(state)), causationId, command.GetType().Name);
+        var (rejection, events) = await DecideAsync(state => AccountDecider.Decide(command, state), command: command.GetType().Name);
         // A refusal carries no view: the caller may not be the owner, and a refusal must never leak the balance.
         return rejection is null
             ? new AccountReply(State.ToView(Version), null) { Position = events.Count > 0 ? events[^1].Position : 0 }
             : new AccountReply(null, rejection);
     }
-
-    private static string TransferCause(string transferId) => AccountIds.TransferStreamOf(transferId);
 }

@@ -23,7 +23,7 @@ public sealed class ProbeGrain : EventSourcedGrain<long, ProbeTicked>, IProbeGra
 
     public async Task<long> Tick()
     {
-        await AppendAsync([new ProbeTicked(this.GetPrimaryKeyString(), _time.GetUtcNow())]);
+        await DecideAsync(_ => new ProbeTicked(this.GetPrimaryKeyString(), _time.GetUtcNow()));
         return Version;
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,16 +9,20 @@ using Orleans.Runtime;
 namespace Actors.EventSourcing;
 
 /// <summary>
-/// The shell around a decider: load the stream, decide, append at the expected version, evolve, reply.
-/// Orleans runs one command at a time per activation, so the state a decision reads is the state it appends on.
+/// The shell around a decider, in the architecture's five steps: load the stream (or a snapshot and the events after
+/// it) on activation; then, per command, decide on the state, append the events at the version the decision was made
+/// on, evolve the state with what the log recorded, and reply. Orleans runs one command at a time per activation, so
+/// the state a decision reads is the state it appends on. A grain writes <see cref="StreamId"/>, <see cref="Initial"/>
+/// and <see cref="Evolve"/>, and calls <see cref="DecideAsync"/> from each command method; that is all.
+/// Aggregates whose events are sometimes appended in one commit with other streams' derive from
+/// <see cref="MultiStreamGrain{TState,TEvent}"/> instead.
 /// </summary>
 public abstract class EventSourcedGrain<TState, TEvent> : Grain
     where TEvent : class
 {
-    private IEventLog _log = null!;
-    private ISnapshotStore? _snapshots;
-    // The in-memory mode's queues, which this grain publishes to after each append; null in durable modes.
-    private InProcessQueueAdapterFactory? _queues;
+    private const int MaxCatchUps = 3;
+    private InProcessQueueAdapterFactory? _queues; // the in-memory mode's queues, published to after each append
+    private SnapshotKeeper<TState>? _snapshots;
 
     /// <summary>The current state: the fold of every event of the stream.</summary>
     protected TState State { get; private set; } = default!;
@@ -50,147 +53,53 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
     /// </summary>
     protected virtual string SnapshotShape => typeof(TState).FullName ?? typeof(TState).Name;
 
+    /// <summary>
+    /// Whether an append that finds the stream moved on catches up from the log and decides again (up to three
+    /// times) instead of giving the activation up as stale; a refusal, which appends nothing and so cannot find out,
+    /// first checks the log for newer events (one read, only on the rare refusals). Right for aggregates whose stream
+    /// other writers extend legitimately (an account written by a transfer's one commit): optimistic concurrency on
+    /// the log still guarantees that every decision was made on the stream's latest state.
+    /// </summary>
+    protected virtual bool CatchUpOnConflict => false;
+
+    /// <summary>Step 1: load. The stream's events (or the latest snapshot and the events after it) folded into <see cref="State"/>.</summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _log = ServiceProvider.GetRequiredService<IEventLog>();
+        Log = ServiceProvider.GetRequiredService<IEventLog>();
         _queues = ServiceProvider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value.PublishAfterAppend
             ? ServiceProvider.GetRequiredService<InProcessQueueAdapterFactory>()
             : null;
-        _snapshots = SnapshotEvery > 0 ? ServiceProvider.GetService<ISnapshotStore>() : null;
+        _snapshots = SnapshotEvery > 0 && ServiceProvider.GetService<ISnapshotStore>() is { } store
+            ? new SnapshotKeeper<TState>(store, Log, StreamId, SnapshotShape, SnapshotEvery,
+                ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(GetType()))
+            : null;
         State = Initial;
-        Version = 0;
-        if (!LoadOnActivation)
+        if (LoadOnActivation)
         {
-            await base.OnActivateAsync(cancellationToken);
-            return;
+            if (_snapshots is not null && await _snapshots.ReadAsync(cancellationToken) is var (state, from))
+            {
+                // The snapshot's own last event comes first: already in the state, it only sets version and position.
+                (State, Version, Position) = (state, from[0].Version, from[0].Position);
+                Fold(from, 1);
+            }
+            else
+            {
+                Fold(await Log.ReadStreamAsync(StreamId, 0, cancellationToken));
+            }
+
+            IsLoaded = true;
         }
 
-        if (_snapshots is null || !await TryLoadFromSnapshotAsync(_snapshots, cancellationToken))
-        {
-            Fold(await _log.ReadStreamAsync(StreamId, 0, cancellationToken), 0);
-        }
-
-        IsLoaded = true;
         await base.OnActivateAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Whether activation reads the stream (the default). An aggregate may skip that read and start as if new when
-    /// every append it makes expects a version (so one made on a state that is not the stream's fails, writing
-    /// nothing) and it catches up on conflict (<see cref="CatchUpOnConflict"/>); anything that answers from the state
-    /// must then call <see cref="EnsureLoadedAsync"/> first. Saves a read for aggregates usually created by their
-    /// first command (a transfer, keyed by a new id).
+    /// Steps 2 to 4: decides <paramref name="decide"/> on the current state and, when it accepts, appends the events at
+    /// the version it decided on and evolves the state with what the log recorded. Returns the rejection, if any, and
+    /// the recorded events (empty when the command was already satisfied), from which the grain replies (step 5).
     /// </summary>
-    protected virtual bool LoadOnActivation => true;
-
-    /// <summary>True once the state is known to be the stream's: read from the log, or confirmed by an append.</summary>
-    protected bool IsLoaded { get; private set; }
-
-    /// <summary>Reads the stream if this activation has not yet (see <see cref="LoadOnActivation"/>).</summary>
-    protected async Task EnsureLoadedAsync()
-    {
-        if (!IsLoaded)
-        {
-            await CatchUpAsync();
-        }
-    }
-
-    private void Fold(IReadOnlyList<RecordedEvent> events, int from)
-    {
-        for (var i = from; i < events.Count; i++)
-        {
-            var e = events[i];
-            State = Evolve(State, (TEvent)e.Data);
-            Version = e.Version;
-            Position = e.Position;
-        }
-    }
-
-    /// <summary>
-    /// Starts from the stored snapshot and folds the events after it. Any doubt (no snapshot, another shape, a payload
-    /// that does not read, a snapshot the log does not back: its version missing from the stream) means false, and the
-    /// caller folds the whole stream: a snapshot is never the truth.
-    /// </summary>
-    private async Task<bool> TryLoadFromSnapshotAsync(ISnapshotStore store, CancellationToken cancellationToken)
-    {
-        var snapshot = await store.ReadAsync(StreamId, cancellationToken);
-        if (snapshot is null || snapshot.Shape != SnapshotShape || snapshot.Version <= 0)
-        {
-            return false;
-        }
-
-        TState? state;
-        try
-        {
-            state = JsonSerializer.Deserialize<TState>(snapshot.Payload, SnapshotJson);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            Logger?.LogWarning("Snapshot of {StreamId} at version {Version} does not read ({Error}); folding the whole stream", StreamId, snapshot.Version, e.Message);
-            return false;
-        }
-
-        // The snapshot's own last event first: it must exist, or the snapshot belongs to some other history.
-        var events = await _log.ReadStreamAsync(StreamId, snapshot.Version - 1, cancellationToken);
-        if (state is null || events.Count == 0 || events[0].Version != snapshot.Version)
-        {
-            Logger?.LogWarning("Snapshot of {StreamId} at version {Version} is not backed by the log; folding the whole stream", StreamId, snapshot.Version);
-            return false;
-        }
-
-        State = state;
-        Version = snapshot.Version;
-        Position = events[0].Position;
-        Fold(events, 1);
-        return true;
-    }
-
-    private ILogger? Logger => ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(GetType());
-
-    /// <summary>After an append that crossed a multiple of <see cref="SnapshotEvery"/>: store the state, off the grain's turn.</summary>
-    private void SnapshotIfDue(long before)
-    {
-        if (_snapshots is not { } store || Version / SnapshotEvery == before / SnapshotEvery)
-        {
-            return;
-        }
-
-        // State is immutable (records over immutable collections), so it can be serialized after this turn moves on.
-        var (state, version, shape, stream, logger) = (State, Version, SnapshotShape, StreamId, Logger);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await store.WriteAsync(stream, new StoredSnapshot(version, shape, JsonSerializer.SerializeToUtf8Bytes(state, SnapshotJson)));
-            }
-            catch (Exception e)
-            {
-                logger?.LogWarning(e, "Snapshot of {StreamId} at version {Version} not stored (activation folds more events until the next one)", stream, version);
-            }
-        });
-    }
-
-    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.General);
-
-    /// <summary>
-    /// Whether an append that finds the stream moved on catches up from the log and decides again (up to
-    /// <see cref="MaxCatchUps"/> times) instead of giving the activation up as stale; a refusal, which appends nothing
-    /// and so cannot find out, first checks the log for newer events (one read, only on the rare refusals). Right for aggregates whose stream
-    /// other writers may extend legitimately (an account written by a transfer's atomic append): optimistic concurrency
-    /// on the log still guarantees that every decision was made on the stream's latest state.
-    /// </summary>
-    protected virtual bool CatchUpOnConflict => false;
-
-    private const int MaxCatchUps = 3;
-
-    /// <summary>
-    /// Runs <paramref name="decide"/> on the current state and, when it accepts, appends and applies its events.
-    /// Returns the rejection, if any, and the recorded events (empty when the command was already satisfied).
-    /// </summary>
-    /// <param name="command">
-    /// The command's name in metrics (a small, fixed set: e.g. <c>command.GetType().Name</c>); by default the calling
-    /// grain method's name.
-    /// </param>
+    /// <param name="causationId">What caused the command, when it is not the current request (e.g. the event a consumer reacts to).</param>
+    /// <param name="command">The command's name in metrics (a small, fixed set); by default the calling grain method's name.</param>
     protected async Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> DecideAsync(
         Func<TState, Decision<TEvent>> decide, string? causationId = null, [CallerMemberName] string command = "")
     {
@@ -222,67 +131,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         }
     }
 
-    /// <summary>
-    /// Decides <paramref name="decide"/> on the current state without appending, for events recorded together with
-    /// other streams' (<see cref="AppendTogetherAsync"/>): the answer holds the version they must be appended at.
-    /// </summary>
-    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide)
-    {
-        await EnsureLoadedAsync();
-        var decision = decide(State);
-        if (decision.Rejection is not null && CatchUpOnConflict && await CatchUpAsync())
-        {
-            decision = decide(State); // a refusal is final for the caller: make sure it is not one from an older state
-        }
-
-        return (Version, decision);
-    }
-
-    /// <summary>
-    /// Takes in events another writer appended to this stream on this activation's behalf (<see cref="PrepareAsync"/>,
-    /// then <see cref="AppendTogetherAsync"/> elsewhere). Events already known are ignored; a gap is filled from the log.
-    /// </summary>
-    protected async Task LearnAsync(IReadOnlyList<RecordedEvent> committed)
-    {
-        if (committed.Count == 0 || committed[^1].Version <= Version)
-        {
-            return;
-        }
-
-        var before = Version;
-        if (committed[0].Version == Version + 1)
-        {
-            Fold(committed, 0); // appended at this activation's version, so the stream was where this state is
-            IsLoaded = true;
-        }
-        else
-        {
-            await CatchUpAsync();
-            return;
-        }
-
-        SnapshotIfDue(before);
-    }
-
-    /// <summary>
-    /// Folds whatever the log holds after <see cref="Version"/>; true when there was anything. For when an append's
-    /// outcome is unknown (a lost reply) or was made elsewhere.
-    /// </summary>
-    protected async Task<bool> CatchUpAsync()
-    {
-        var before = Version;
-        Fold(await _log.ReadStreamAsync(StreamId, Version), 0);
-        IsLoaded = true;
-        SnapshotIfDue(before);
-        return Version != before;
-    }
-
-    /// <summary>The metadata of events appended now, on behalf of the current request.</summary>
-    protected static EventMetadata MetadataFor(string? causationId) =>
-        new(RequestContext.Get(RequestContextKeys.CorrelationId) as string, causationId);
-
-    /// <summary>Appends <paramref name="events"/> at the current version, applies them and delivers them to streams.</summary>
-    protected async Task<IReadOnlyList<RecordedEvent>> AppendAsync(IReadOnlyList<TEvent> events, string? causationId = null)
+    private async Task<IReadOnlyList<RecordedEvent>> AppendAsync(IReadOnlyList<TEvent> events, string? causationId)
     {
         if (events.Count == 0)
         {
@@ -293,7 +142,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         var started = Stopwatch.GetTimestamp();
         try
         {
-            recorded = await _log.AppendAsync(StreamId, Version, events, MetadataFor(causationId));
+            recorded = await Log.AppendAsync(StreamId, Version, events, MetadataFor(causationId));
         }
         catch (WrongExpectedVersionException)
         {
@@ -308,77 +157,67 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
 
         ActorsMetrics.RecordAppended(recorded, started);
         Apply(recorded);
-        if (_queues is not null)
-        {
-            await _queues.PublishAsync(recorded);
-        }
-
+        await PublishAsync(recorded);
         return recorded;
     }
+
+    // The mechanics below serve MultiStreamGrain (appends made together with other streams); they are not steps.
+
+    private protected IEventLog Log { get; private set; } = null!;
 
     /// <summary>
-    /// Appends <paramref name="events"/> to this stream at the current version together with <paramref name="others"/>,
-    /// all or nothing, in one commit (<see cref="IEventLog.AppendAtomicallyAsync"/>); applies this stream's events.
-    /// Returns the recorded events per stream: this one's first, then the others' in order. The other aggregates learn
-    /// of their events from the caller (<see cref="LearnAsync"/>).
+    /// Whether activation reads the stream (the default). An aggregate may skip that read and start as if new when
+    /// every append it makes expects a version (so one made on a state that is not the stream's fails, writing
+    /// nothing) and anything that answers from the state calls <see cref="EnsureLoadedAsync"/> first.
     /// </summary>
-    /// <exception cref="WrongExpectedVersionException">A stream had moved on; nothing was written.</exception>
-    protected async Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendTogetherAsync(
-        IReadOnlyList<TEvent> events, IReadOnlyList<StreamAppend> others, string? causationId = null)
+    private protected virtual bool LoadOnActivation => true;
+
+    /// <summary>True once the state is known to be the stream's: read from the log, or confirmed by an append.</summary>
+    private protected bool IsLoaded { get; private set; }
+
+    private protected async Task EnsureLoadedAsync()
     {
-        var appends = new StreamAppend[others.Count + 1];
-        appends[0] = new StreamAppend(StreamId, Version, [.. events], MetadataFor(causationId));
-        for (var i = 0; i < others.Count; i++)
+        if (!IsLoaded)
         {
-            appends[i + 1] = others[i];
+            await CatchUpAsync();
         }
-
-        IReadOnlyList<IReadOnlyList<RecordedEvent>> recorded;
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            recorded = await _log.AppendAtomicallyAsync(appends);
-        }
-        catch (WrongExpectedVersionException e) when (e.StreamId == StreamId)
-        {
-            OnOwnStreamConflict();
-            throw;
-        }
-        catch (Exception e) when (e is not WrongExpectedVersionException)
-        {
-            UnconfirmedAppend();
-            throw;
-        }
-
-        foreach (var stream in recorded)
-        {
-            ActorsMetrics.RecordAppended(stream, started);
-        }
-
-        Apply(recorded[0]);
-        if (_queues is not null)
-        {
-            // In-memory mode: the writer delivers every stream it wrote (the other aggregates only learn of their events).
-            foreach (var stream in recorded)
-            {
-                if (stream.Count > 0)
-                {
-                    await _queues.PublishAsync(stream);
-                }
-            }
-        }
-
-        return recorded;
     }
+
+    /// <summary>Folds whatever the log holds after <see cref="Version"/>; true when there was anything.</summary>
+    private protected async Task<bool> CatchUpAsync()
+    {
+        var before = Version;
+        Fold(await Log.ReadStreamAsync(StreamId, Version));
+        IsLoaded = true;
+        _snapshots?.WriteIfDue(before, Version, State);
+        return Version != before;
+    }
+
+    /// <summary>The metadata of events appended now, on behalf of the current request.</summary>
+    private protected static EventMetadata MetadataFor(string? causationId) =>
+        new(RequestContext.Get(RequestContextKeys.CorrelationId) as string, causationId);
+
+    /// <summary>Evolves the state with events the log recorded at this state's version: the state is then the stream's.</summary>
+    private protected void Apply(IReadOnlyList<RecordedEvent> recorded)
+    {
+        var before = Version;
+        Fold(recorded);
+        IsLoaded = true;
+        _snapshots?.WriteIfDue(before, Version, State);
+    }
+
+    /// <summary>In-memory mode: the writer delivers what it appended (durable modes deliver from the log).</summary>
+    private protected ValueTask PublishAsync(IReadOnlyList<RecordedEvent> recorded) =>
+        _queues is null || recorded.Count == 0 ? ValueTask.CompletedTask : new ValueTask(_queues.PublishAsync(recorded));
 
     /// <summary>
     /// The log did not confirm an append (e.g. the connection dropped during the commit), which may still have been
-    /// written: whatever is decided next must first read the stream (<see cref="EnsureLoadedAsync"/>), never act on
-    /// this state, or a step could be taken for an outcome already recorded otherwise.
+    /// written: whatever is decided next must first read the stream, never act on this state, or a step could be
+    /// taken for an outcome already recorded otherwise.
     /// </summary>
-    private void UnconfirmedAppend() => IsLoaded = false;
+    private protected void UnconfirmedAppend() => IsLoaded = false;
 
-    private void OnOwnStreamConflict()
+    private protected void OnOwnStreamConflict()
     {
         if (!CatchUpOnConflict)
         {
@@ -389,12 +228,15 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain
         }
     }
 
-    private void Apply(IReadOnlyList<RecordedEvent> recorded)
+    private void Fold(IReadOnlyList<RecordedEvent> events, int from = 0)
     {
-        var before = Version;
-        Fold(recorded, 0);
-        IsLoaded = true; // the log took an append at this state's version: the state is the stream's
-        SnapshotIfDue(before);
+        for (var i = from; i < events.Count; i++)
+        {
+            var e = events[i];
+            State = Evolve(State, (TEvent)e.Data);
+            Version = e.Version;
+            Position = e.Position;
+        }
     }
 }
 

@@ -11,7 +11,7 @@ namespace Actors.Users;
 
 /// <summary>One user: stream <c>users-{id}</c>. Thin shell around <see cref="UserDecider"/>.</summary>
 public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider time, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
-    : EventSourcedGrain<UserState, IUserEvent>, IUserGrain
+    : MultiStreamGrain<UserState, IUserEvent>, IUserGrain
 {
     private readonly NewsOptions _news = news.Value;
     private readonly UsersOptions _users = users.Value;

@@ -24,29 +24,29 @@ public abstract class AccountSpec
 
     protected static IAccountEvent Deposited(long amount) => new MoneyDeposited(Id, amount, Owner, T0);
 
-    public AccountState State => _given.Aggregate(Account.Initial, Account.Evolve);
+    public AccountState State => _given.Aggregate(AccountDecider.Initial, AccountDecider.Evolve);
 
     public void Then(AccountCommand command, params IAccountEvent[] expected)
     {
-        var decision = Account.Decide(command, State);
+        var decision = AccountDecider.Decide(command, State);
         Assert.Null(decision.Rejection);
         Assert.Equal(expected, decision.Events);
     }
 
-    public void ThenRejected(AccountCommand command, string code)
+    public void ThenRejected(AccountCommand command, Rejection expected)
     {
-        var decision = Account.Decide(command, State);
-        Assert.Equal(code, decision.Rejection?.Code);
+        var decision = AccountDecider.Decide(command, State);
+        Assert.Equal(expected, decision.Rejection);
         Assert.Empty(decision.Events);
     }
 
     /// <summary>Deciding again on the state after the accepted events changes nothing: the command is idempotent.</summary>
     public void ThenRepeatingIsANoOp(AccountCommand command)
     {
-        var first = Account.Decide(command, State);
+        var first = AccountDecider.Decide(command, State);
         Assert.NotEmpty(first.Events);
-        var after = first.Events.Aggregate(State, Account.Evolve);
-        var second = Account.Decide(command, after);
+        var after = first.Events.Aggregate(State, AccountDecider.Evolve);
+        var second = AccountDecider.Decide(command, after);
         Assert.False(second.IsRejected);
         Assert.Empty(second.Events);
     }

@@ -15,7 +15,7 @@ public class TransferIdRetentionTests
     private static DateTimeOffset Minute(int n) => T0.AddMinutes(n);
 
     private static AccountState Fold(int keep, params IAccountEvent[] events) =>
-        events.Aggregate(Account.Initial, (state, e) => Account.Evolve(state, e, keep));
+        events.Aggregate(AccountDecider.Initial, (state, e) => AccountDecider.Evolve(state, e, keep));
 
     /// <summary>
     /// Every kind of finished transfer leg: t1 sent, t2 credited, t3 debited then settled, t4 debited then refunded;
@@ -63,19 +63,19 @@ public class TransferIdRetentionTests
         Assert.Contains("in-flight", state.Debited);
         Assert.Equal(70, state.Unsettled["in-flight"]);
         Assert.Equal([new TransferRefunded(Id, "in-flight", 70, "x", Minute(11))],
-            Account.Decide(new RefundTransfer("in-flight", "x", Minute(11)), state).Events);
+            AccountDecider.Decide(new AccountCommand.Refund("in-flight", "x", Minute(11)), state).Events);
     }
 
     public static TheoryData<AccountCommand> StepsOfForgottenTransfers => new()
     {
-        new DebitTransfer("t3", Other, 30, Owner, Minute(20)),
-        new SendTransfer("t1", Other, 10, Owner, "EUR", Minute(20)),
-        new CreditTransfer("t2", Other, 20, "EUR", Minute(20)),
-        new SettleTransfer("t3", Minute(20)),
-        new RefundTransfer("t3", "x", Minute(20)),
-        new SettleTransfer("t4", Minute(20)),
-        new RefundTransfer("t4", "x", Minute(20)),
-        new DebitTransfer("t4", Other, 40, Owner, Minute(20)),
+        new AccountCommand.Send("t3", Other, 30, Owner, "EUR", Minute(20)),
+        new AccountCommand.Send("t1", Other, 10, Owner, "EUR", Minute(20)),
+        new AccountCommand.Receive("t2", Other, 20, "EUR", Minute(20)),
+        new AccountCommand.Settle("t3", Minute(20)),
+        new AccountCommand.Refund("t3", "x", Minute(20)),
+        new AccountCommand.Settle("t4", Minute(20)),
+        new AccountCommand.Refund("t4", "x", Minute(20)),
+        new AccountCommand.Send("t4", Other, 40, Owner, "EUR", Minute(20)),
     };
 
     [Theory]
@@ -85,23 +85,23 @@ public class TransferIdRetentionTests
         var remembering = Fold(int.MaxValue, History);
         var forgetting = Fold(Keep, History);
         var id = TransferIdOf(step);
-        var legs = History.Where(e => Account.TransferIdOf(e) == id);
+        var legs = History.Where(e => TransferIdRetention.TransferIdOf(e) == id);
 
-        var expected = Account.Decide(step, remembering);
-        var decided = Account.Decide(step, Account.Recall(forgetting, legs));
+        var expected = AccountDecider.Decide(step, remembering);
+        var decided = AccountDecider.Decide(step, TransferIdRetention.Recall(forgetting, legs));
 
         Assert.Equal(expected.Rejection?.Code, decided.Rejection?.Code);
         Assert.Equal(expected.Events, decided.Events);
-        Assert.True(Account.MayHaveForgotten(forgetting, id, Minute(1)));
+        Assert.True(TransferIdRetention.MayHaveForgotten(forgetting, id, Minute(1)));
     }
 
     [Fact]
     public void A_step_of_a_forgotten_transfer_without_its_legs_recalled_would_move_money_again()
     {
-        // Why the grain looks in the log on a miss: the bounded state alone takes a repeated debit for a new one.
-        var decided = Account.Decide(new DebitTransfer("t3", Other, 30, Owner, Minute(20)), Fold(Keep, History));
+        // Why the grain looks in the log on a miss: the bounded state alone takes a repeated send for a new one.
+        var decided = AccountDecider.Decide(new AccountCommand.Send("t3", Other, 30, Owner, "EUR", Minute(20)), Fold(Keep, History));
 
-        Assert.Equal([new TransferDebited(Id, "t3", Other, 30, Owner, Minute(20))], decided.Events);
+        Assert.Equal([new TransferSent(Id, "t3", Other, 30, Owner, Minute(20))], decided.Events);
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public class TransferIdRetentionTests
     {
         var state = Fold(Keep, History);
 
-        Assert.False(Account.MayHaveForgotten(state, "new", Minute(4) + Account.ClockSkewAllowance + TimeSpan.FromSeconds(1)));
-        Assert.True(Account.MayHaveForgotten(state, "new", Minute(4) + Account.ClockSkewAllowance));
-        Assert.False(Account.MayHaveForgotten(state, "t6"));
+        Assert.False(TransferIdRetention.MayHaveForgotten(state, "new", Minute(4) + TransferIdRetention.ClockSkewAllowance + TimeSpan.FromSeconds(1)));
+        Assert.True(TransferIdRetention.MayHaveForgotten(state, "new", Minute(4) + TransferIdRetention.ClockSkewAllowance));
+        Assert.False(TransferIdRetention.MayHaveForgotten(state, "t6"));
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public class TransferIdRetentionTests
         var state = Fold(int.MaxValue, History);
 
         Assert.Null(state.Kept.ForgottenThrough);
-        Assert.False(Account.MayHaveForgotten(state, "new"));
-        Assert.False(Account.MayHaveForgotten(state, "t1", Minute(1)));
+        Assert.False(TransferIdRetention.MayHaveForgotten(state, "new"));
+        Assert.False(TransferIdRetention.MayHaveForgotten(state, "t1", Minute(1)));
     }
 
     [Fact]
@@ -137,16 +137,15 @@ public class TransferIdRetentionTests
         Assert.Equal((state.Kept.Count, state.Kept.ForgottenThrough), (read.Kept.Count, read.Kept.ForgottenThrough));
         Assert.Equal(state.Credited.Order(), read.Credited.Order());
         var next = new TransferCredited(Id, "t7", Other, 70, Minute(7));
-        Assert.Equal(Account.Evolve(state, next, Keep).Credited.Order(), Account.Evolve(read, next, Keep).Credited.Order());
+        Assert.Equal(AccountDecider.Evolve(state, next, Keep).Credited.Order(), AccountDecider.Evolve(read, next, Keep).Credited.Order());
     }
 
     private static string TransferIdOf(AccountCommand step) => step switch
     {
-        DebitTransfer c => c.TransferId,
-        SendTransfer c => c.TransferId,
-        CreditTransfer c => c.TransferId,
-        SettleTransfer c => c.TransferId,
-        RefundTransfer c => c.TransferId,
+        AccountCommand.Send c => c.TransferId,
+        AccountCommand.Receive c => c.TransferId,
+        AccountCommand.Settle c => c.TransferId,
+        AccountCommand.Refund c => c.TransferId,
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 }

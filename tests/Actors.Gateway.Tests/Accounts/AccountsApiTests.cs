@@ -87,7 +87,7 @@ public class AccountsApiTests(GatewayFactory gateway)
 
         Assert.Equal(600, (await Json(withdrawn)).GetProperty("balance").GetInt64());
         await AssertProblem(overdraft, HttpStatusCode.Conflict);
-        Assert.Equal(AccountRules.InsufficientFunds, (await Json(overdraft)).GetProperty("code").GetString());
+        Assert.Equal("insufficient-funds", (await Json(overdraft)).GetProperty("code").GetString());
     }
 
     [Theory]
@@ -380,7 +380,7 @@ public class AccountsApiTests(GatewayFactory gateway)
 
         var view = await Json(response);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(("failed", AccountRules.AccountClosed), (view.GetProperty("status").GetString(), view.GetProperty("reason").GetString()));
+        Assert.Equal(("failed", "account-closed"), (view.GetProperty("status").GetString(), view.GetProperty("reason").GetString()));
         Assert.Equal(1_000, (await Json(await client.GetAsync($"/api/accounts/{from}"))).GetProperty("balance").GetInt64());
     }
 

@@ -30,8 +30,8 @@ public class AccountGrainTests(ClusterFixture fixture)
         var overdraft = await account.Withdraw(owner, 101);
         var stranger = await account.Withdraw(owner + 1, 1);
 
-        Assert.Equal(AccountRules.InsufficientFunds, overdraft.Rejection?.Code);
-        Assert.Equal(AccountRules.NotOwner, stranger.Rejection?.Code);
+        Assert.Equal(AccountRejections.InsufficientFunds, overdraft.Rejection);
+        Assert.Equal(AccountRejections.NotOwner, stranger.Rejection);
         Assert.Null(stranger.View);
         Assert.Equal(100, await account.Balance());
     }
@@ -45,7 +45,7 @@ public class AccountGrainTests(ClusterFixture fixture)
         Assert.Null((await account.Close(owner)).Rejection);
         var deposit = await account.Deposit(owner, 5);
 
-        Assert.Equal(AccountRules.AccountClosed, deposit.Rejection?.Code);
+        Assert.Equal(AccountRejections.Closed, deposit.Rejection);
         Assert.Equal("closed", (await account.GetView())!.Status);
     }
 
@@ -80,7 +80,7 @@ public class AccountGrainTests(ClusterFixture fixture)
 
         Assert.Null(await account.GetView());
         Assert.Empty(await account.GetHistory());
-        Assert.Equal(AccountRules.AccountNotFound, (await account.Deposit(1, 1)).Rejection?.Code);
+        Assert.Equal(AccountRejections.NotFound, (await account.Deposit(1, 1)).Rejection);
     }
 
     [Fact]

@@ -94,8 +94,8 @@ public class AccountsInvariantTests(ClusterFixture fixture)
         }
 
         Assert.Contains(views, v => v.Status == "completed");
-        Assert.Contains(views, v => v.Reason == AccountRules.AccountClosed);
-        Assert.Contains(views, v => v.Reason == AccountRules.AccountNotFound);
+        Assert.Contains(views, v => v.Reason == "account-closed");
+        Assert.Contains(views, v => v.Reason == "account-not-found");
 
         // Conservation: the sum of all balances is what came in minus what went out.
         var balances = await Task.WhenAll(accounts.Select(a => a.Grain.Balance()));
@@ -106,10 +106,10 @@ public class AccountsInvariantTests(ClusterFixture fixture)
         foreach (var (grain, _) in accounts)
         {
             var history = await grain.GetHistory();
-            var state = Account.Initial;
+            var state = AccountDecider.Initial;
             foreach (var e in history)
             {
-                state = Account.Evolve(state, (IAccountEvent)e.Data);
+                state = AccountDecider.Evolve(state, (IAccountEvent)e.Data);
                 Assert.True(state.Balance >= 0, $"balance {state.Balance} after version {e.Version}");
             }
 

@@ -66,7 +66,7 @@ public class TransferGrainTests(ClusterFixture fixture)
         var mismatched = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(fromId, usd.GetPrimaryKey(), 100, owner);
 
         Assert.Equal("completed", moved.View!.Status);
-        Assert.Equal(("failed", AccountRules.CurrencyMismatch), (mismatched.View!.Status, mismatched.View.Reason));
+        Assert.Equal(("failed", "currency-mismatch"), (mismatched.View!.Status, mismatched.View.Reason));
         Assert.Equal((300L, 200L, 0L), (await from.Balance(), await to.Balance(), await usd.Balance()));
     }
 
@@ -97,8 +97,8 @@ public class TransferGrainTests(ClusterFixture fixture)
 
     [Theory]
     [InlineData(300, "completed", null)]
-    [InlineData(301, null, AccountRules.TransferConflict)]
-    [InlineData(5_000, null, AccountRules.TransferConflict)] // the source would refuse it: the refusal must not be recorded
+    [InlineData(301, null, "accounts.transfer-conflict")]
+    [InlineData(5_000, null, "accounts.transfer-conflict")] // the source would refuse it: the refusal must not be recorded
     public async Task A_transfer_id_made_before_is_recognised_by_its_first_activation_and_moves_no_more_money(long amount, string? status, string? code)
     {
         var owner = FreshOwner();
@@ -186,7 +186,7 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reuse = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 999, owner);
 
-        Assert.Equal(AccountRules.TransferConflict, reuse.Rejection?.Code);
+        Assert.Equal("accounts.transfer-conflict", reuse.Rejection?.Code);
         Assert.Equal(900, await from.Balance());
     }
 
@@ -199,7 +199,7 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 11, owner);
 
-        Assert.Equal(("failed", AccountRules.InsufficientFunds), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(("failed", "insufficient-funds"), (reply.View!.Status, reply.View.Reason));
         Assert.Equal((10L, 0L), (await from.Balance(), await to.Balance()));
     }
 
@@ -212,7 +212,7 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 5, owner + 1);
 
-        Assert.Equal(("failed", AccountRules.NotOwner), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(("failed", "not-owner"), (reply.View!.Status, reply.View.Reason));
         Assert.Equal(10, await from.Balance());
     }
 
@@ -227,7 +227,7 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
 
-        Assert.Equal(("failed", AccountRules.AccountClosed), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(("failed", "account-closed"), (reply.View!.Status, reply.View.Reason));
         Assert.Equal((500L, 0L), (await from.Balance(), await to.Balance()));
         Assert.Empty((await from.GetHistory()).Skip(2)); // the target refused before anything was recorded: nothing to refund
     }
@@ -240,7 +240,7 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), Guid.NewGuid(), 200, owner);
 
-        Assert.Equal(("failed", AccountRules.AccountNotFound), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(("failed", "account-not-found"), (reply.View!.Status, reply.View.Reason));
         Assert.Equal(500, await from.Balance());
     }
 
@@ -253,104 +253,109 @@ public class TransferGrainTests(ClusterFixture fixture)
 
         var reply = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
 
-        Assert.Equal(("failed", AccountRules.CurrencyMismatch), (reply.View!.Status, reply.View.Reason));
+        Assert.Equal(("failed", "currency-mismatch"), (reply.View!.Status, reply.View.Reason));
         Assert.Equal((500L, 0L), (await from.Balance(), await to.Balance()));
     }
 
     [Fact]
-    public async Task An_account_cannot_be_closed_while_its_transfer_is_in_flight_but_can_after_the_refund()
+    public async Task An_account_cannot_be_closed_while_an_older_versions_transfer_is_in_flight_but_can_after_its_refund()
     {
         var owner = FreshOwner();
         var from = await Grains.Open(owner, deposit: 100);
+        var missing = Guid.NewGuid();
         var id = FreshTransferId();
-        await from.DebitForTransfer(id, Guid.NewGuid(), 100, owner); // the process crashed right after its first step
+        // An older version debited the source, recorded the target's refusal, and crashed before the refund.
+        await LegacyDebitAsync(from, id, missing, 100, owner);
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), missing, 100, owner, debited: true, new TransferTargetRefused(id, "account-not-found", fixture.Clock.GetUtcNow()));
 
-        Assert.Equal(AccountRules.TransfersInFlight, (await from.Close(owner)).Rejection?.Code);
-        await from.RefundTransfer(id, AccountRules.AccountNotFound);
+        Assert.Equal(AccountRejections.TransfersInFlight, (await from.Close(owner)).Rejection);
+        Assert.Equal(("failed", "account-not-found"), ((await Grains.GetGrain<ITransferGrain>(id).GetView())!.Status, (await Grains.GetGrain<ITransferGrain>(id).GetView())!.Reason));
         await from.Withdraw(owner, 100);
         Assert.Null((await from.Close(owner)).Rejection);
     }
 
     [Fact]
-    public async Task A_transfer_that_crashed_after_debiting_resumes_on_activation_and_completes()
+    public async Task A_transfer_an_older_version_left_after_debiting_completes_in_one_commit_when_looked_at()
     {
         var owner = FreshOwner();
         var from = await Grains.Open(owner, deposit: 1_000);
         var to = await Grains.Open(FreshOwner());
         var id = FreshTransferId();
-        // The state a crash leaves behind: the transfer recorded its request and the debit, the source paid, and then
-        // the process died before crediting the target.
-        await from.DebitForTransfer(id, to.GetPrimaryKey(), 400, owner);
-        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
-        [
-            new TransferRequested(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, fixture.Clock.GetUtcNow()),
-            new TransferSourceDebited(id, "EUR", fixture.Clock.GetUtcNow()),
-        ], EventMetadata.None);
+        // The state a crash of the step-by-step process left behind: request and debit recorded, the source paid, and
+        // then the process died before crediting the target.
+        await LegacyDebitAsync(from, id, to.GetPrimaryKey(), 400, owner);
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, debited: true);
 
-        var transfer = Grains.GetGrain<ITransferGrain>(id);
-        await Eventually(async () => (await transfer.GetView())!.Status == "completed", "the resumed transfer completes");
+        Assert.Equal("completed", (await Grains.GetGrain<ITransferGrain>(id).GetView())!.Status);
 
         Assert.Equal((600L, 400L), (await from.Balance(), await to.Balance()));
+        Assert.Equal(["transfers.transfer-requested", "transfers.source-debited", "transfers.transfer-completed"],
+            (await Log.ReadStreamAsync(AccountIds.TransferStreamOf(id))).Select(e => e.Type));
+        Assert.Equal(["accounts.transfer-debited", "accounts.transfer-settled"], (await from.GetHistory()).Skip(2).Select(e => e.Type));
     }
 
     [Fact]
-    public async Task A_transfer_that_crashed_before_recording_its_debit_resumes_without_debiting_twice()
+    public async Task A_transfer_an_older_version_left_before_recording_its_debit_completes_without_debiting_twice()
     {
         var owner = FreshOwner();
         var from = await Grains.Open(owner, deposit: 1_000);
         var to = await Grains.Open(FreshOwner());
         var id = FreshTransferId();
-        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
-            [new TransferRequested(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, fixture.Clock.GetUtcNow())], EventMetadata.None);
-        await from.DebitForTransfer(id, to.GetPrimaryKey(), 400, owner); // the source paid; the answer was lost
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, debited: false);
+        await LegacyDebitAsync(from, id, to.GetPrimaryKey(), 400, owner); // the source paid; the answer was lost
 
         var reply = await Grains.GetGrain<ITransferGrain>(id).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner);
 
-        Assert.Equal("completed", reply.View!.Status);
+        Assert.Equal("completed", reply.View!.Status); // the request repeated finishes it
         Assert.Equal((600L, 400L), (await from.Balance(), await to.Balance()));
     }
 
     [Fact]
-    public async Task A_transfer_that_crashed_after_the_target_refused_resumes_with_the_refund()
+    public async Task A_transfer_an_older_version_left_after_the_target_refused_is_refunded_when_looked_at()
     {
         var owner = FreshOwner();
         var from = await Grains.Open(owner, deposit: 1_000);
         var missing = Guid.NewGuid();
         var id = FreshTransferId();
-        await from.DebitForTransfer(id, missing, 400, owner);
-        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
-        [
-            new TransferRequested(id, from.GetPrimaryKey(), missing, 400, owner, fixture.Clock.GetUtcNow()),
-            new TransferSourceDebited(id, "EUR", fixture.Clock.GetUtcNow()),
-            new TransferTargetRefused(id, AccountRules.AccountNotFound, fixture.Clock.GetUtcNow()),
-        ], EventMetadata.None);
+        await LegacyDebitAsync(from, id, missing, 400, owner);
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), missing, 400, owner, debited: true, new TransferTargetRefused(id, "account-not-found", fixture.Clock.GetUtcNow()));
 
-        var transfer = Grains.GetGrain<ITransferGrain>(id);
-        await Eventually(async () => (await transfer.GetView())!.Status == "failed", "the resumed transfer is refunded");
+        var view = await Grains.GetGrain<ITransferGrain>(id).GetView();
 
-        Assert.Equal(AccountRules.AccountNotFound, (await transfer.GetView())!.Reason);
+        Assert.Equal(("failed", "account-not-found"), (view!.Status, view.Reason));
         Assert.Equal(1_000, await from.Balance());
     }
 
     [Fact]
-    public async Task A_finished_transfer_leaves_no_reminder_behind_whether_it_ran_at_once_or_resumed_after_a_crash()
+    public async Task A_transfer_an_older_version_left_requested_whose_target_refuses_fails_and_moves_nothing()
     {
         var owner = FreshOwner();
         var from = await Grains.Open(owner, deposit: 1_000);
-        var to = await Grains.Open(FreshOwner());
-        var direct = Grains.GetGrain<ITransferGrain>(FreshTransferId());
-        var resumedId = FreshTransferId();
-        await Log.AppendAsync(AccountIds.TransferStreamOf(resumedId), 0,
-            [new TransferRequested(resumedId, from.GetPrimaryKey(), to.GetPrimaryKey(), 100, owner, fixture.Clock.GetUtcNow())], EventMetadata.None);
-        var resumed = Grains.GetGrain<ITransferGrain>(resumedId);
+        var missing = Guid.NewGuid();
+        var id = FreshTransferId();
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), missing, 400, owner, debited: false);
 
-        await direct.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 200, owner);
-        await Eventually(async () => (await resumed.GetView())!.Status == "completed", "the resumed transfer completes");
+        var view = await Grains.GetGrain<ITransferGrain>(id).GetView();
 
-        var reminders = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<Orleans.IReminderTable>();
-        Assert.Empty((await reminders.ReadRows(direct.GetGrainId())).Reminders);
-        await Eventually(async () => (await reminders.ReadRows(resumed.GetGrainId())).Reminders.Count == 0, "the resumed transfer's reminder is removed");
-        Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
+        Assert.Equal(("failed", "account-not-found"), (view!.Status, view.Reason));
+        Assert.Equal(1_000, await from.Balance());
+    }
+
+    /// <summary>An older version's debit of the source, written to its stream behind its activation's back.</summary>
+    private async Task LegacyDebitAsync(IAccountGrain account, string id, Guid to, long amount, long owner)
+    {
+        var stream = AccountIds.StreamOf(account.GetPrimaryKey());
+        var version = (await Log.ReadStreamAsync(stream)).Count;
+        await Log.AppendAsync(stream, version, [new TransferDebited(account.GetPrimaryKey(), id, to, amount, owner, fixture.Clock.GetUtcNow())], EventMetadata.None);
+    }
+
+    /// <summary>An older version's step-by-step record of a transfer: requested, perhaps debited, and <paramref name="more"/>.</summary>
+    private async Task RecordLegacyStepsAsync(string id, Guid from, Guid to, long amount, long owner, bool debited, params ITransferEvent[] more)
+    {
+        var at = fixture.Clock.GetUtcNow();
+        await Log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
+            [new TransferRequested(id, from, to, amount, owner, at), .. debited ? [new TransferSourceDebited(id, "EUR", at)] : Array.Empty<ITransferEvent>(), .. more],
+            EventMetadata.None);
     }
 
     private IEventLog Log => fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IEventLog>();

@@ -1,4 +1,5 @@
 using Actors.Accounts;
+using Actors.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using static Actors.Tests.Accounts.AccountTestKit;
 
@@ -48,48 +49,57 @@ public class TransferIdRetentionGrainTests(ForgetfulAccountsFixture fixture)
     }
 
     [Fact]
-    public async Task A_step_of_a_transfer_whose_id_the_account_forgot_is_found_in_the_log_and_done_once()
+    public async Task A_transfer_an_older_version_left_pending_whose_id_the_account_forgot_is_found_in_the_log_and_finished_once()
     {
-        var owner = FreshOwner();
+        var (owner, other) = (FreshOwner(), FreshOwner());
         var account = await Grains.Open(owner, deposit: 1_000);
+        var payer = await Grains.Open(other, deposit: 1_000);
         var elsewhere = Guid.NewGuid();
         var old = FreshTransferId();
-        // The step-by-step path's steps, as a transfer resumed after a crash repeats them.
-        Assert.Null((await account.DebitForTransfer(old, elsewhere, 100, owner)).Rejection);
-        Assert.Null((await account.SettleTransfer(old)).Rejection);
+        var at = fixture.Clock.GetUtcNow();
+        // An older version's step-by-step transfer: the source debited and settled, the transfer's record not yet settled.
+        var stream = AccountIds.StreamOf(account.GetPrimaryKey());
+        await Log.AppendAsync(stream, (await Log.ReadStreamAsync(stream)).Count,
+            [new TransferDebited(account.GetPrimaryKey(), old, elsewhere, 100, owner, at), new TransferSettled(account.GetPrimaryKey(), old, at)], EventMetadata.None);
+        await Log.AppendAsync(AccountIds.TransferStreamOf(old), 0,
+        [
+            new TransferRequested(old, account.GetPrimaryKey(), elsewhere, 100, owner, at),
+            new TransferSourceDebited(old, "EUR", at),
+            new TransferTargetCredited(old, at),
+        ], EventMetadata.None);
+        // Two transfers in: the account keeps one finished id, so it forgets the old one.
         foreach (var id in new[] { FreshTransferId(), FreshTransferId() })
         {
-            Assert.Null((await account.CreditForTransfer(id, elsewhere, 10, "EUR")).Rejection);
+            var made = await Grains.GetGrain<ITransferGrain>(id).Start(payer.GetPrimaryKey(), account.GetPrimaryKey(), 10, other);
+            Assert.Equal("completed", made.View!.Status);
         }
 
         var events = (await account.GetHistory()).Count;
 
-        var debit = await account.DebitForTransfer(old, elsewhere, 100, owner);
-        var settle = await account.SettleTransfer(old);
-        var refund = await account.RefundTransfer(old, "target-refused");
+        var finished = await Grains.GetGrain<ITransferGrain>(old).GetView();
 
-        Assert.Null(debit.Rejection);
-        Assert.Null(settle.Rejection);
-        Assert.Equal(AccountRules.TransferSettledAlready, refund.Rejection?.Code);
+        Assert.Equal("completed", finished!.Status);
         Assert.Equal(920L, await account.Balance());
-        Assert.Equal(events, (await account.GetHistory()).Count);
+        Assert.Equal(events, (await account.GetHistory()).Count); // the settlement was found, not made again
     }
 
     [Fact]
-    public async Task A_new_transfer_on_an_account_that_forgot_ids_is_debited_once()
+    public async Task A_new_transfer_from_an_account_that_forgot_ids_is_made_once_however_often_it_is_repeated()
     {
-        var owner = FreshOwner();
+        var (owner, other) = (FreshOwner(), FreshOwner());
         var account = await Grains.Open(owner, deposit: 1_000);
-        var elsewhere = Guid.NewGuid();
+        var payer = await Grains.Open(other, deposit: 1_000);
         foreach (var id in new[] { FreshTransferId(), FreshTransferId() })
         {
-            Assert.Null((await account.CreditForTransfer(id, elsewhere, 10, "EUR")).Rejection);
+            await Grains.GetGrain<ITransferGrain>(id).Start(payer.GetPrimaryKey(), account.GetPrimaryKey(), 10, other);
         }
 
-        var fresh = FreshTransferId();
-        Assert.Null((await account.DebitForTransfer(fresh, elsewhere, 100, owner)).Rejection);
-        Assert.Null((await account.DebitForTransfer(fresh, elsewhere, 100, owner)).Rejection);
+        var fresh = Grains.GetGrain<ITransferGrain>(FreshTransferId());
+        var replies = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fresh.Start(account.GetPrimaryKey(), payer.GetPrimaryKey(), 100, owner)));
 
-        Assert.Equal(920L, await account.Balance());
+        Assert.All(replies, r => Assert.Equal("completed", r.View!.Status));
+        Assert.Equal((920L, 1_080L), (await account.Balance(), await payer.Balance()));
     }
+
+    private IEventLog Log => fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IEventLog>();
 }

@@ -13,7 +13,7 @@ namespace Actors.Tests.Accounts;
 
 /// <summary>
 /// A log that writes an append and then loses its acknowledgement when told to (what a connection dropped during the
-/// commit does), under a cluster whose transfers go step by step and hold reminders.
+/// commit does), or refuses an append (what a database that rejects the commit does).
 /// </summary>
 public sealed class LossyLogCluster : IAsyncLifetime
 {
@@ -28,7 +28,6 @@ public sealed class LossyLogCluster : IAsyncLifetime
         {
             silo.Services.AddSingleton<IEventLog>(Log); // before AddActors, which only adds a log when none is there
             silo.AddActors();
-            silo.Services.Configure<TransferOptions>(o => (o.InOneCommit, o.ResumeWithReminders) = (false, true));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -70,7 +69,7 @@ public sealed class LossyLog(IEventLog inner) : IEventLog
         return recorded;
     }
 
-    public Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
+    public async Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendAtomicallyAsync(
         IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
     {
         foreach (var append in appends)
@@ -78,7 +77,13 @@ public sealed class LossyLog(IEventLog inner) : IEventLog
             RefuseIfTold(append.StreamId, append.Events);
         }
 
-        return inner.AppendAtomicallyAsync(appends, cancellationToken);
+        var recorded = await inner.AppendAtomicallyAsync(appends, cancellationToken);
+        if (appends.Any(a => a.Events.Any(e => _lose.TryRemove((a.StreamId, e.GetType()), out _))))
+        {
+            throw new EventLogUnavailableException("The connection dropped during the commit (test).");
+        }
+
+        return recorded;
     }
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
@@ -101,19 +106,35 @@ public class UnconfirmedAppendTests(LossyLogCluster cluster) : IClassFixture<Los
         var transfer = grains.GetGrain<ITransferGrain>(id);
         cluster.Log.LoseAcknowledgementOf<TransferFailed>(AccountIds.TransferStreamOf(id));
 
-        // The source refuses (too little money); recording that refusal is written but reported as failed, so the
-        // transfer answers pending and retries on its timer.
-        var started = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 500, owner);
-        Assert.Equal("pending", started.View!.Status);
-        Assert.IsType<TransferFailed>((await cluster.Log.ReadStreamAsync(AccountIds.TransferStreamOf(id)))[^1].Data);
-        await from.Deposit(owner, 1_000); // now a debit would succeed
+        // The source refuses (too little money); recording that refusal is written but reported as failed.
+        await Assert.ThrowsAsync<EventLogUnavailableException>(() => transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 500, owner));
+        await from.Deposit(owner, 1_000); // now the source would pay
 
-        // The retry ends the transfer (its reminder goes) from what the log holds: failed, nothing taken.
-        var reminders = cluster.Cluster.GetSiloServiceProvider().GetRequiredService<Orleans.IReminderTable>();
-        await Eventually(async () => (await reminders.ReadRows(transfer.GetGrainId())).Reminders.Count == 0, "the retried transfer is over");
+        // The client repeats the request: answered from what the log holds, failed, nothing taken.
+        var repeated = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 500, owner);
+
+        Assert.Equal(("failed", "insufficient-funds"), (repeated.View!.Status, repeated.View.Reason));
         Assert.DoesNotContain(await from.GetHistory(), e => e.Data is TransferDebited or TransferSent);
         Assert.Equal((1_100L, 0L), (await from.Balance(), await to.Balance()));
-        Assert.Equal(("failed", AccountRules.InsufficientFunds), ((await transfer.GetView())!.Status, (await transfer.GetView())!.Reason));
+    }
+
+    [Fact]
+    public async Task A_transfer_whose_commit_was_written_but_not_confirmed_is_answered_as_made_and_moves_the_money_once()
+    {
+        var grains = cluster.Cluster.Client;
+        var owner = FreshOwner();
+        var from = await grains.Open(owner, deposit: 1_000);
+        var to = await grains.Open(FreshOwner());
+        var id = FreshTransferId();
+        var transfer = grains.GetGrain<ITransferGrain>(id);
+        cluster.Log.LoseAcknowledgementOf<TransferMade>(AccountIds.TransferStreamOf(id));
+
+        var made = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner);
+        var repeated = await transfer.Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner);
+
+        Assert.Equal(("completed", "completed"), (made.View!.Status, repeated.View!.Status));
+        Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
+        Assert.Single(await from.GetHistory(), e => e.Data is TransferSent);
     }
 
     [Fact]
