@@ -34,31 +34,32 @@ internal sealed record NewsOutcome(string? Error, object? Result, long Position)
 }
 
 /// <summary>
-/// The news commands, once, for both doors (<c>/api/*</c> over HTTP and the <c>/ws</c> WebSocket protocol): shape checks
-/// of the parameters, then the grain. The caller has already established who the user is (and, over HTTP, the API secret).
+/// The news commands, once, for both doors (<c>/api/*</c> over HTTP and the <c>/ws</c> WebSocket protocol): each takes
+/// its typed input (<see cref="NewsSubmission"/> and the others, as sent), applies Lamernews' rules and sentences to it,
+/// then calls the grain. The caller has already established who the user is (and, over HTTP, the API secret).
 /// </summary>
 internal static class NewsActions
 {
     // The Lamernews literal contains a line break and the source's indentation.
     private const string MissingCommentParameters = "Missing news_id, comment_id, parent_id, or comment\n                       parameter.";
 
-    public static async Task<NewsOutcome> Submit(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    public static async Task<NewsOutcome> Submit(IGrainFactory grains, SignedInUser user, NewsSubmission input)
     {
-        var title = parameters.Required("title");
-        var newsId = parameters.Required("news_id");
-        var url = parameters.Present("url");
-        var text = parameters.Present("text");
+        var title = Required(input.Title);
+        var newsId = Required(input.NewsId);
+        var url = input.Url;
+        var text = input.Text;
         if (title is null || newsId is null || url is null || text is null || (url.Length == 0 && text.Length == 0))
         {
             return NewsOutcome.Refused(NewsErrors.TitleAndUrlOrTextRequired.Message);
         }
 
         NewsCommandResult result;
-        if (newsId == "-1")
+        if (newsId == NewsSubmission.New)
         {
             result = await grains.GetGrain<INewsAuthorGrain>(user.Id).Submit(title, url, text);
         }
-        else if (ParseId(newsId) is { } id)
+        else if (NewsIds.Parse(newsId) is { } id)
         {
             result = await grains.GetGrain<INewsGrain>(id).Edit(user.Id, title, url, text);
         }
@@ -70,15 +71,15 @@ internal static class NewsActions
         return NewsOutcome.From(result, r => new { news_id = r.Id });
     }
 
-    public static async Task<NewsOutcome> Delete(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    public static async Task<NewsOutcome> Delete(IGrainFactory grains, SignedInUser user, NewsDeletion input)
     {
-        var newsId = parameters.Required("news_id");
+        var newsId = Required(input.NewsId);
         if (newsId is null)
         {
             return NewsOutcome.Refused("Please specify a news title.");
         }
 
-        if (ParseId(newsId) is not { } id)
+        if (NewsIds.Parse(newsId) is not { } id)
         {
             return NewsOutcome.Refused(NewsErrors.DeleteRefused.Message);
         }
@@ -87,15 +88,15 @@ internal static class NewsActions
         return NewsOutcome.From(result, _ => new { news_id = -1 });
     }
 
-    public static async Task<NewsOutcome> Vote(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    public static async Task<NewsOutcome> Vote(IGrainFactory grains, SignedInUser user, NewsVote input)
     {
-        var newsId = parameters.Required("news_id");
-        if (newsId is null || ParseVote(parameters.Required("vote_type")) is not { } direction)
+        var newsId = Required(input.NewsId);
+        if (newsId is null || ParseVote(Required(input.VoteType)) is not { } direction)
         {
             return NewsOutcome.Refused("Missing news ID or invalid vote type.");
         }
 
-        if (ParseId(newsId) is not { } id)
+        if (NewsIds.Parse(newsId) is not { } id)
         {
             return NewsOutcome.Refused(NewsErrors.NoSuchNews.Message);
         }
@@ -104,18 +105,19 @@ internal static class NewsActions
         return NewsOutcome.From(result, _ => null);
     }
 
-    public static async Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    public static async Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, CommentPost input)
     {
-        var newsIdText = parameters.Required("news_id");
-        var commentIdText = parameters.Required("comment_id");
-        var parentIdText = parameters.Required("parent_id");
-        var body = parameters.Present("comment");
+        var newsIdText = Required(input.NewsId);
+        var commentIdText = Required(input.CommentId);
+        var parentIdText = Required(input.ParentId);
+        var body = input.Comment;
         if (newsIdText is null || commentIdText is null || parentIdText is null || body is null)
         {
             return NewsOutcome.Refused(MissingCommentParameters);
         }
 
-        if (ParseId(newsIdText) is not { } newsId
+        // -1 is a word of its own here (a new comment, no parent), so these ids are read with their sign.
+        if (NewsIds.Parse(newsIdText) is not { } newsId
             || !long.TryParse(commentIdText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var commentId)
             || !long.TryParse(parentIdText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parentId)
             || (commentId != -1 && commentId < 1)
@@ -131,16 +133,16 @@ internal static class NewsActions
         return NewsOutcome.From(result, r => new { op = r.Op, comment_id = r.Id, parent_id = parentId, news_id = newsId });
     }
 
-    public static async Task<NewsOutcome> VoteComment(IGrainFactory grains, SignedInUser user, NewsRequest parameters)
+    public static async Task<NewsOutcome> VoteComment(IGrainFactory grains, SignedInUser user, CommentVote input)
     {
-        var handle = parameters.Required("comment_id");
-        if (handle is null || ParseVote(parameters.Required("vote_type")) is not { } direction)
+        var handle = Required(input.CommentId);
+        if (handle is null || ParseVote(Required(input.VoteType)) is not { } direction)
         {
             return NewsOutcome.Refused("Missing comment ID or invalid vote type.");
         }
 
         var parts = handle.Split('-');
-        if (parts.Length != 2 || ParseId(parts[0]) is not { } newsId || ParseId(parts[1]) is not { } commentId)
+        if (parts.Length != 2 || NewsIds.Parse(parts[0]) is not { } newsId || NewsIds.Parse(parts[1]) is not { } commentId)
         {
             return NewsOutcome.Refused(NewsErrors.CommentVoteRefused.Message);
         }
@@ -149,9 +151,7 @@ internal static class NewsActions
         return NewsOutcome.From(result, _ => new { comment_id = handle });
     }
 
-    /// <summary>A positive id; anything else (not a number, too big, zero, negative) is no id.</summary>
-    public static long? ParseId(string text) =>
-        text.Length <= 19 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+    private static string? Required(string? sent) => LamerParameters.RequiredValue(sent);
 
     private static VoteDirection? ParseVote(string? type) => type switch
     {

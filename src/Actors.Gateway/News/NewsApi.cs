@@ -29,19 +29,28 @@ public static class NewsApi
         return app;
     }
 
-    // The write routes: the HTTP door's checks (signed in, API secret), then the command path shared with /ws.
-    private static Task<IResult> Submit(HttpContext context, IGrainFactory grains) => Command(context, grains, NewsActions.Submit);
+    // The write routes: the HTTP door's checks (signed in, API secret), its reading of the parameters into the command's
+    // typed input, then the action shared with /ws.
+    private static Task<IResult> Submit(HttpContext context, IGrainFactory grains) =>
+        Command(context, grains, NewsSubmission.From, NewsActions.Submit);
 
-    private static Task<IResult> DeleteNews(HttpContext context, IGrainFactory grains) => Command(context, grains, NewsActions.Delete);
+    private static Task<IResult> DeleteNews(HttpContext context, IGrainFactory grains) =>
+        Command(context, grains, NewsDeletion.From, NewsActions.Delete);
 
-    private static Task<IResult> VoteNews(HttpContext context, IGrainFactory grains) => Command(context, grains, NewsActions.Vote);
+    private static Task<IResult> VoteNews(HttpContext context, IGrainFactory grains) =>
+        Command(context, grains, NewsVote.From, NewsActions.Vote);
 
-    private static Task<IResult> PostComment(HttpContext context, IGrainFactory grains) => Command(context, grains, NewsActions.PostComment);
+    private static Task<IResult> PostComment(HttpContext context, IGrainFactory grains) =>
+        Command(context, grains, CommentPost.From, NewsActions.PostComment);
 
-    private static Task<IResult> VoteComment(HttpContext context, IGrainFactory grains) => Command(context, grains, NewsActions.VoteComment);
+    private static Task<IResult> VoteComment(HttpContext context, IGrainFactory grains) =>
+        Command(context, grains, CommentVote.From, NewsActions.VoteComment);
 
-    private static async Task<IResult> Command(
-        HttpContext context, IGrainFactory grains, Func<IGrainFactory, SignedInUser, NewsRequest, Task<NewsOutcome>> action)
+    private static async Task<IResult> Command<TInput>(
+        HttpContext context,
+        IGrainFactory grains,
+        Func<LamerParameters, TInput> read,
+        Func<IGrainFactory, SignedInUser, TInput, Task<NewsOutcome>> action)
     {
         var (user, parameters, refused) = await SignedInWithSecret(context);
         if (refused is not null)
@@ -49,7 +58,7 @@ public static class NewsApi
             return refused;
         }
 
-        return (await action(grains, user!, parameters)).ToLamerResult(context);
+        return (await action(grains, user!, read(parameters))).ToLamerResult(context);
     }
 
     private static async Task<IResult> GetNews(
@@ -96,7 +105,7 @@ public static class NewsApi
 
     private static async Task<IResult> GetComments(HttpContext context, IGrainFactory grains, string news_id)
     {
-        if (NewsActions.ParseId(news_id) is not { } id)
+        if (NewsIds.Parse(news_id) is not { } id)
         {
             return LamerResults.Error("Wrong news ID.");
         }
@@ -106,10 +115,13 @@ public static class NewsApi
         return thread is null ? LamerResults.Error("Wrong news ID.") : NewsJson.Comments(thread);
     }
 
-    /// <summary>Lamernews' order of checks: not logged in, then a wrong or missing API secret.</summary>
-    private static async Task<(SignedInUser? User, NewsRequest Parameters, IResult? Refused)> SignedInWithSecret(HttpContext context)
+    /// <summary>
+    /// Lamernews' order of checks: not logged in, then a wrong or missing API secret. A body that cannot be read gives
+    /// no parameters (its <see cref="LamerParameters.Error"/> is not shown): Lamernews then finds them missing.
+    /// </summary>
+    private static async Task<(SignedInUser? User, LamerParameters Parameters, IResult? Refused)> SignedInWithSecret(HttpContext context)
     {
-        var parameters = await NewsRequest.ReadAsync(context.Request);
+        var parameters = await LamerParameters.ReadAsync(context.Request);
         // The commands need who the user is, not the karma of the moment (the user grain checks karma when spending it).
         var user = await context.GetSignedInIdentityAsync();
         if (user is null)

@@ -2,31 +2,25 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Actors.Accounts;
-using Actors.Gateway.Accounts;
-using Actors.Gateway.News;
-using Actors.Gateway.Users;
 
 namespace Actors.Gateway.Realtime;
 
 /// <summary>
-/// One <c>/ws</c> client. Two loops: the receive loop reads one message at a time, answers it (exactly one reply, same
-/// id) and owns the subscriptions; the send loop is the only writer to the socket and drains the <see cref="Outbox"/>.
-/// Closing always goes through the send loop, so a close frame never races a message being sent.
+/// One <c>/ws</c> client. Two loops: the receive loop reads one message at a time, checks its envelope and answers it
+/// through <see cref="WsCommands"/> (exactly one reply, same id), acting on the socket's <see cref="WsSession"/>; the
+/// send loop is the only writer to the socket and drains the <see cref="Outbox"/>. Closing always goes through the
+/// send loop, so a close frame never races a message being sent.
 /// </summary>
 internal sealed class RealtimeConnection
 {
     private static long _connections;
 
     private readonly WebSocket _socket;
-    private readonly IServiceProvider _services;
-    private readonly RealtimeHub _hub;
     private readonly RealtimeOptions _options;
     private readonly ILogger _logger;
     private readonly Outbox _outbox;
-    private readonly HashSet<string> _subscriptions = new(StringComparer.Ordinal);
+    private readonly WsSession _session;
     private readonly string _name = "ws" + Interlocked.Increment(ref _connections).ToString(CultureInfo.InvariantCulture);
-    private string? _token;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
 
@@ -39,12 +33,10 @@ internal sealed class RealtimeConnection
         WebSocket socket, IServiceProvider services, RealtimeHub hub, RealtimeOptions options, string? token, ILogger logger)
     {
         _socket = socket;
-        _services = services;
-        _hub = hub;
         _options = options;
         _logger = logger;
-        _token = token;
         _outbox = new Outbox(options.SendQueueCapacity, options.MaxOverflows);
+        _session = new WsSession(services, hub, _outbox, options, token);
         _allowance = options.MessagesPerSecond * 2;
     }
 
@@ -62,12 +54,7 @@ internal sealed class RealtimeConnection
         }
         finally
         {
-            foreach (var channel in _subscriptions)
-            {
-                _hub.Unsubscribe(channel, _outbox);
-            }
-
-            _subscriptions.Clear();
+            _session.UnsubscribeAll();
             _outbox.Complete();
             await sending;
         }
@@ -248,7 +235,7 @@ internal sealed class RealtimeConnection
             RequestContext.Set(RequestContextKeys.CorrelationId, $"{_name}-{Guid.NewGuid():N}");
             try
             {
-                return await DispatchAsync(id, eventName, data);
+                return await WsCommands.RunAsync(_session, id, eventName, data);
             }
             catch (Exception e)
             {
@@ -261,192 +248,4 @@ internal sealed class RealtimeConnection
             }
         }
     }
-
-    private Task<byte[]> DispatchAsync(string id, string eventName, JsonElement data) => eventName switch
-    {
-        "ping" => Task.FromResult(Pushes.Ok(id, new { pong = true })),
-        "auth" => AuthAsync(id, data),
-        "subscribe" => SubscribeAsync(id, data),
-        "unsubscribe" => Task.FromResult(Unsubscribe(id, data)),
-        "news.submit" => NewsAsync(id, data, NewsActions.Submit, ("news_id", "-1"), ("url", ""), ("text", "")),
-        "news.edit" => NewsAsync(id, data, NewsActions.Submit, ("url", ""), ("text", "")),
-        "news.delete" => NewsAsync(id, data, NewsActions.Delete),
-        "news.vote" => NewsAsync(id, data, NewsActions.Vote),
-        "comment.post" => NewsAsync(id, data, NewsActions.PostComment, ("comment_id", "-1"), ("parent_id", "-1")),
-        "comment.edit" => NewsAsync(id, data, NewsActions.PostComment, ("parent_id", "-1")),
-        "comment.vote" => NewsAsync(id, data, NewsActions.VoteComment),
-        "account.open" => AccountAsync(id, data, AccountActions.Open),
-        "account.list" => AccountAsync(id, data, (g, u, _) => AccountActions.List(g, u)),
-        "account.summary" => AccountAsync(id, data, (g, u, _) => AccountActions.Summary(g, u)),
-        "account.get" => AccountAsync(id, data, (g, u, d) => AccountActions.Get(g, u, StringOf(d, "account"), AsOf(d))),
-        "account.deposit" => AccountAsync(id, data, (g, u, d) => AccountActions.Deposit(g, u, StringOf(d, "account"), d)),
-        "account.withdraw" => AccountAsync(id, data, (g, u, d) => AccountActions.Withdraw(g, u, StringOf(d, "account"), d)),
-        "account.close" => AccountAsync(id, data, (g, u, d) => AccountActions.Close(g, u, StringOf(d, "account"))),
-        "account.history" => AccountAsync(id, data, (g, u, d) => AccountActions.History(g, u, StringOf(d, "account"))),
-        "account.statement" => AccountAsync(id, data, (g, u, d) => AccountActions.Statement(g, u, StringOf(d, "account"))),
-        "transfer.create" => AccountAsync(id, data, (g, u, d) => AccountActions.StartTransfer(g, u, d)),
-        "transfer.get" => AccountAsync(id, data, (g, u, d) => AccountActions.GetTransfer(g, u, StringOf(d, "id"))),
-        _ => Task.FromResult(Pushes.Error(id, "Unknown event.")),
-    };
-
-    private async Task<byte[]> AuthAsync(string id, JsonElement data)
-    {
-        var token = StringOf(data, "token");
-        var user = await _services.AuthenticateTokenAsync(token);
-        if (user is null)
-        {
-            return Pushes.Error(id, "Not authenticated.");
-        }
-
-        _token = token;
-        return Pushes.Ok(id, new { user = new { id = user.Id, username = user.Username, karma = user.Karma } });
-    }
-
-    /// <summary>The user of this socket now: the token is checked on every command, so a logout ends the socket's rights too.</summary>
-    private Task<SignedInUser?> UserAsync() => _services.AuthenticateTokenAsync(_token);
-
-    private async Task<byte[]> NewsAsync(
-        string id,
-        JsonElement data,
-        Func<IGrainFactory, SignedInUser, NewsRequest, Task<NewsOutcome>> action,
-        params (string Name, string Value)[] defaults)
-    {
-        var user = await UserAsync();
-        if (user is null)
-        {
-            return Pushes.Error(id, "Not authenticated.");
-        }
-
-        var parameters = NewsRequest.FromJson(data);
-        foreach (var (name, value) in defaults)
-        {
-            parameters.SetDefault(name, value);
-        }
-
-        var outcome = await action(_services.GetRequiredService<IGrainFactory>(), user, parameters);
-        return outcome.Error is { } error ? Pushes.Error(id, error) : Pushes.Ok(id, outcome.Result, outcome.Position);
-    }
-
-    /// <summary>
-    /// An account command or read through <see cref="AccountActions"/>, as the REST routes run it: the same checks, the
-    /// same owner-only rule (someone else's account is "No such account.", like a missing one), the same JSON.
-    /// </summary>
-    private async Task<byte[]> AccountAsync(
-        string id, JsonElement data, Func<IGrainFactory, SignedInUser, JsonElement, Task<AccountOutcome>> action)
-    {
-        var user = await UserAsync();
-        if (user is null)
-        {
-            return Pushes.Error(id, "Not authenticated.");
-        }
-
-        var outcome = await action(_services.GetRequiredService<IGrainFactory>(), user, data);
-        return outcome.Error is { } error
-            ? Pushes.Error(id, error.Detail, error.Code)
-            : Pushes.Ok(id, outcome.Value, outcome.Position, AccountsHttp.Json);
-    }
-
-    /// <summary><c>asOf</c> of <c>account.get</c>: a version (number or string) or an ISO-8601 instant.</summary>
-    private static string? AsOf(JsonElement data) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("asOf", out var asOf)
-            ? asOf.ValueKind switch
-            {
-                JsonValueKind.String => asOf.GetString(),
-                JsonValueKind.Number => asOf.GetRawText(),
-                JsonValueKind.Null => null,
-                _ => "",
-            }
-            : null;
-
-    private async Task<byte[]> SubscribeAsync(string id, JsonElement data)
-    {
-        if (Channel(data) is not { } channel)
-        {
-            return Pushes.Error(id, "Unknown channel. Channels: news.top, news.latest, news.<id>, account.<id>.");
-        }
-
-        if (!_subscriptions.Contains(channel) && _subscriptions.Count >= _options.MaxSubscriptions)
-        {
-            return Pushes.Error(id, "Too many subscriptions.");
-        }
-
-        object? snapshot = null;
-        if (channel.StartsWith("account.", StringComparison.Ordinal))
-        {
-            // Owner only. An unknown account and someone else's answer alike, so ids cannot be probed.
-            var user = await UserAsync();
-            var view = user is null
-                ? null
-                : await _services.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(Guid.Parse(channel["account.".Length..])).GetView();
-            if (user is null || view is null || view.Owner != user.Id)
-            {
-                return Pushes.Error(id, "Not allowed: only the owner follows an account.");
-            }
-
-            snapshot = new { balance = view.Balance, currency = view.Currency, status = view.Status, version = view.Version };
-        }
-
-        if (channel == Channels.Top)
-        {
-            // The snapshot is queued as a push before any diff that follows it; a repeat subscribe re-sends it (a client
-            // that lost track, e.g. after an overflow notice, re-subscribes).
-            _subscriptions.Add(channel);
-            var rev = await _services.GetRequiredService<TopListWatcher>().SubscribeAsync(_outbox);
-            return Pushes.Ok(id, new { channel, rev });
-        }
-
-        if (_subscriptions.Add(channel))
-        {
-            _hub.Subscribe(channel, _outbox);
-        }
-
-        return Pushes.Ok(id, new { channel, account = snapshot });
-    }
-
-    private byte[] Unsubscribe(string id, JsonElement data)
-    {
-        if (Channel(data) is not { } channel)
-        {
-            return Pushes.Error(id, "Unknown channel.");
-        }
-
-        if (_subscriptions.Remove(channel))
-        {
-            _hub.Unsubscribe(channel, _outbox);
-        }
-
-        return Pushes.Ok(id, new { channel });
-    }
-
-    /// <summary>The canonical name of the channel asked for, or null when there is no such channel.</summary>
-    private static string? Channel(JsonElement data)
-    {
-        var name = StringOf(data, "channel");
-        if (name is null || name.Length > 100)
-        {
-            return null;
-        }
-
-        if (name is Channels.Top or Channels.Latest)
-        {
-            return name;
-        }
-
-        if (name.StartsWith("news.", StringComparison.Ordinal) && NewsActions.ParseId(name["news.".Length..]) is { } newsId)
-        {
-            return Channels.News(newsId);
-        }
-
-        if (name.StartsWith("account.", StringComparison.Ordinal) && Guid.TryParse(name["account.".Length..], out var accountId))
-        {
-            return Channels.Account(accountId);
-        }
-
-        return null;
-    }
-
-    private static string? StringOf(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

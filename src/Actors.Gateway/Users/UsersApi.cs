@@ -31,7 +31,7 @@ public static class UsersApi
     private static async Task<IResult> CreateAccount(
         HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, AuthTokenCache? cache)
     {
-        var p = await ApiParameters.ReadAsync(context.Request);
+        var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
         {
             return LamerResults.Error(error);
@@ -76,7 +76,7 @@ public static class UsersApi
 
     private static async Task<IResult> Login(HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
     {
-        var p = await ApiParameters.ReadAsync(context.Request);
+        var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
         {
             return LamerResults.Error(error);
@@ -108,14 +108,14 @@ public static class UsersApi
 
     private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache)
     {
-        var p = await ApiParameters.ReadAsync(context.Request);
+        var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
         {
             return LamerResults.Error(error);
         }
 
         var user = await context.GetSignedInUserAsync();
-        if (user is null || !user.HasApiSecret(p["apisecret"]))
+        if (user is null || !user.HasApiSecret(p.Present("apisecret")))
         {
             return LamerResults.Error(WrongCredentials);
         }
@@ -129,7 +129,7 @@ public static class UsersApi
     private static async Task<IResult> UpdateProfile(
         HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
     {
-        var p = await ApiParameters.ReadAsync(context.Request);
+        var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
         {
             return LamerResults.Error(error);
@@ -141,12 +141,12 @@ public static class UsersApi
             return LamerResults.Error(NotAuthenticated);
         }
 
-        if (!user.HasApiSecret(p["apisecret"]))
+        if (!user.HasApiSecret(p.Present("apisecret")))
         {
             return LamerResults.Error(WrongSecret);
         }
 
-        if (p["about"] is not { } about || p["email"] is not { } email || p["password"] is not { } password)
+        if (p.Present("about") is not { } about || p.Present("email") is not { } email || p.Present("password") is not { } password)
         {
             return LamerResults.Error(MissingParameters);
         }
@@ -171,7 +171,7 @@ public static class UsersApi
     private static async Task<IResult> ResetPassword(
         HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, IPasswordResetMailer mailer)
     {
-        var p = await ApiParameters.ReadAsync(context.Request);
+        var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
         {
             return LamerResults.Error(error);

@@ -177,6 +177,23 @@ public class NewsApiTests(GatewayFactory gateway) : NewsApiTestBase(gateway)
     }
 
     [Fact]
+    public async Task Given_a_repeated_name_when_voting_then_the_last_value_wins_as_in_Rack()
+    {
+        var author = await SignedIn();
+        var voter = await SignedIn();
+        var id = await SubmitNews(author);
+
+        // Joined ("sideways,up") this would be an invalid vote type; Rack keeps the last one.
+        var json = await Post(voter.Client, $"/api/votenews?vote_type=down&news_id={id}",
+            ("apisecret", voter.Secret), ("news_id", "x"), ("news_id", id.ToString()), ("vote_type", "sideways"), ("vote_type", "up"));
+
+        AssertOk(json);
+        await Eventually(async () => (await Get(voter.Client, "/api/getnews/latest/0/32")).GetProperty("news").EnumerateArray()
+            .Any(n => n.GetProperty("id").GetInt64() == id && n.TryGetProperty("voted", out var v) && v.GetString() == "up"),
+            "the last vote_type, from the body over the query, is the vote");
+    }
+
+    [Fact]
     public async Task Postcomment_without_its_parameters_answers_the_reference_sentence()
     {
         var user = await SignedIn();

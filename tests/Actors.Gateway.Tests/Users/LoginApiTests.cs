@@ -47,6 +47,25 @@ public class LoginApiTests(GatewayFactory gateway)
         AssertError(unknownUser, "No match for the specified username / password pair.");
     }
 
+    [Fact]
+    public async Task Given_a_repeated_name_when_logging_in_then_the_last_value_wins_as_in_Rack()
+    {
+        using var client = gateway.CreateClient();
+        var name = FreshName();
+        var (auth, _) = await client.CreateAccount(name, "secret-password");
+
+        var repeatedInForm = await client.PostForm("/api/login", ("username", name), ("password", "wrong-password"), ("password", "secret-password"));
+        var repeatedInQuery = await client.Get($"/api/login?username={name}&password=wrong-password&password=secret-password");
+        using var content = new FormUrlEncodedContent([KeyValuePair.Create("password", "secret-password")]);
+        var bodyOverQuery = await (await client.PostAsync($"/api/login?username={name}&password=wrong-password", content)).Envelope();
+        var lastIsWrong = await client.PostForm("/api/login", ("username", name), ("password", "secret-password"), ("password", "wrong-password"));
+
+        Assert.Equal(auth, repeatedInForm.GetProperty("auth").GetString());
+        Assert.Equal(auth, repeatedInQuery.GetProperty("auth").GetString());
+        Assert.Equal(auth, bodyOverQuery.GetProperty("auth").GetString());
+        AssertError(lastIsWrong, "No match for the specified username / password pair.");
+    }
+
     [Theory]
     [InlineData("/api/login")]
     [InlineData("/api/login?username=bob")]
