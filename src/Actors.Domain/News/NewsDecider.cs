@@ -48,7 +48,7 @@ public static class NewsDecider
             // A retried submission (same author, same content) is already done; anything else is an id clash.
             return state.AuthorId == c.UserId && state.Title == c.Title && state.Url == url
                 ? Decision<INewsEvent>.AlreadyDone
-                : NewsErrors.AlreadyExists;
+                : NewsRejections.AlreadyExists;
         }
 
         // The author's automatic up-vote goes through the normal vote path in Lamernews: up = 1, score 1, and the news
@@ -62,7 +62,7 @@ public static class NewsDecider
     {
         if (!MayChange(state, c.UserId, c.IsAdmin, now, options))
         {
-            return NewsErrors.EditRefused;
+            return NewsRejections.EditRefused;
         }
 
         var (url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, options);
@@ -85,7 +85,7 @@ public static class NewsDecider
 
         return MayChange(state, c.UserId, c.IsAdmin, now, options)
             ? new NewsDeleted(state.Id, c.UserId, now)
-            : NewsErrors.DeleteRefused;
+            : NewsRejections.DeleteRefused;
     }
 
     /// <summary>The author within NewsEditTime, or an admin at any time; never a deleted item.</summary>
@@ -98,17 +98,17 @@ public static class NewsDecider
     {
         if (!state.Exists)
         {
-            return NewsErrors.NoSuchNews;
+            return NewsRejections.NoSuchNews;
         }
 
         if (state.Deleted)
         {
-            return NewsErrors.NewsDeleted;
+            return NewsRejections.NewsDeleted;
         }
 
         if (state.HasVoted(c.UserId))
         {
-            return NewsErrors.DuplicatedVote;
+            return NewsRejections.DuplicatedVote;
         }
 
         return c.Direction == VoteDirection.Up
@@ -120,22 +120,22 @@ public static class NewsDecider
     {
         if (!state.Exists)
         {
-            return NewsErrors.InvalidComment;
+            return NewsRejections.InvalidComment;
         }
 
         if (state.Deleted)
         {
-            return NewsErrors.NewsDeleted;
+            return NewsRejections.NewsDeleted;
         }
 
         if (c.Body.Length == 0)
         {
-            return NewsErrors.EmptyComment;
+            return NewsRejections.EmptyComment;
         }
 
         if (c.Body.Length > options.CommentMaxLength)
         {
-            return NewsErrors.CommentTooLong(options.CommentMaxLength);
+            return NewsRejections.CommentTooLong(options.CommentMaxLength);
         }
 
         long? parentAuthor = null;
@@ -143,7 +143,7 @@ public static class NewsDecider
         {
             if (!state.Comments.TryGetValue(c.ParentId, out var parent))
             {
-                return NewsErrors.InvalidComment;
+                return NewsRejections.InvalidComment;
             }
 
             parentAuthor = parent.AuthorId;
@@ -163,17 +163,17 @@ public static class NewsDecider
         if (comment.Deleted)
         {
             // Lamernews would undelete the old body here; this project refuses.
-            return NewsErrors.InvalidComment;
+            return NewsRejections.InvalidComment;
         }
 
         if (c.Body.Length == 0)
         {
-            return NewsErrors.EmptyComment;
+            return NewsRejections.EmptyComment;
         }
 
         if (c.Body.Length > options.CommentMaxLength)
         {
-            return NewsErrors.CommentTooLong(options.CommentMaxLength);
+            return NewsRejections.CommentTooLong(options.CommentMaxLength);
         }
 
         return comment.Body == c.Body ? Decision<INewsEvent>.AlreadyDone : new CommentEdited(state.Id, c.CommentId, c.UserId, c.Body, now);
@@ -196,19 +196,19 @@ public static class NewsDecider
     {
         if (!state.Exists)
         {
-            return NewsErrors.InvalidComment;
+            return NewsRejections.InvalidComment;
         }
 
         if (state.Deleted)
         {
-            return NewsErrors.NewsDeleted;
+            return NewsRejections.NewsDeleted;
         }
 
         if (!state.Comments.TryGetValue(commentId, out var comment)
             || comment.AuthorId != userId
             || NewsRanking.AgeSeconds(comment.CreatedAt, now) >= options.CommentEditTimeSeconds)
         {
-            return NewsErrors.InvalidComment;
+            return NewsRejections.InvalidComment;
         }
 
         return null;
@@ -218,17 +218,17 @@ public static class NewsDecider
     {
         if (!state.Exists || !state.Comments.TryGetValue(c.CommentId, out var comment) || comment.Deleted)
         {
-            return NewsErrors.CommentVoteRefused;
+            return NewsRejections.CommentVoteRefused;
         }
 
         if (state.Deleted)
         {
-            return NewsErrors.NewsDeleted;
+            return NewsRejections.NewsDeleted;
         }
 
         if (comment.HasVoted(c.UserId))
         {
-            return NewsErrors.CommentVoteRefused;
+            return NewsRejections.CommentVoteRefused;
         }
 
         return c.Direction == VoteDirection.Up

@@ -14,22 +14,22 @@ public static class NewsRules
     {
         if (string.IsNullOrWhiteSpace(title) || (url.Length == 0 && text.Length == 0))
         {
-            return ("", NewsErrors.TitleAndUrlOrTextRequired);
+            return ("", NewsRejections.TitleAndUrlOrTextRequired);
         }
 
         if (url.Length != 0 && !url.StartsWith("http://", StringComparison.Ordinal) && !url.StartsWith("https://", StringComparison.Ordinal))
         {
-            return ("", NewsErrors.OnlyHttpUrls);
+            return ("", NewsRejections.OnlyHttpUrls);
         }
 
         if (title.Length > options.TitleMaxLength)
         {
-            return ("", NewsErrors.TitleTooLong(options.TitleMaxLength));
+            return ("", NewsRejections.TitleTooLong(options.TitleMaxLength));
         }
 
         if (url.Length > options.UrlMaxLength)
         {
-            return ("", NewsErrors.UrlTooLong(options.UrlMaxLength));
+            return ("", NewsRejections.UrlTooLong(options.UrlMaxLength));
         }
 
         // When both are given the URL wins and the text is dropped, as in Lamernews.

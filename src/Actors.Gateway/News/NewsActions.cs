@@ -50,7 +50,7 @@ internal static class NewsActions
         var text = parameters.Present("text");
         if (title is null || newsId is null || url is null || text is null || (url.Length == 0 && text.Length == 0))
         {
-            return NewsOutcome.Refused(NewsErrors.TitleAndUrlOrTextRequired.Message);
+            return NewsOutcome.Refused(NewsRejections.TitleAndUrlOrTextRequired.Message);
         }
 
         NewsCommandResult result;
@@ -64,7 +64,7 @@ internal static class NewsActions
         }
         else
         {
-            return NewsOutcome.Refused(NewsErrors.EditRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.EditRefused.Message);
         }
 
         return NewsOutcome.From(result, r => new { news_id = r.Id });
@@ -80,7 +80,7 @@ internal static class NewsActions
 
         if (ParseId(newsId) is not { } id)
         {
-            return NewsOutcome.Refused(NewsErrors.DeleteRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.DeleteRefused.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Delete(user.Id);
@@ -97,7 +97,7 @@ internal static class NewsActions
 
         if (ParseId(newsId) is not { } id)
         {
-            return NewsOutcome.Refused(NewsErrors.NoSuchNews.Message);
+            return NewsOutcome.Refused(NewsRejections.NoSuchNews.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Vote(user.Id, direction);
@@ -121,7 +121,7 @@ internal static class NewsActions
             || (commentId != -1 && commentId < 1)
             || (parentId != -1 && parentId < 1))
         {
-            return NewsOutcome.Refused(NewsErrors.InvalidComment.Message);
+            return NewsOutcome.Refused(NewsRejections.InvalidComment.Message);
         }
 
         var news = grains.GetGrain<INewsGrain>(newsId);
@@ -142,7 +142,7 @@ internal static class NewsActions
         var parts = handle.Split('-');
         if (parts.Length != 2 || ParseId(parts[0]) is not { } newsId || ParseId(parts[1]) is not { } commentId)
         {
-            return NewsOutcome.Refused(NewsErrors.CommentVoteRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.CommentVoteRefused.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(newsId).VoteComment(user.Id, commentId, direction);

@@ -42,7 +42,7 @@ public sealed class NewsAuthorGrain(
         var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
         if (profile is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.NoSuchNews);
+            return NewsCommandResult.Refused(NewsRejections.NoSuchNews);
         }
 
         var now = clock.GetUtcNow();
@@ -51,7 +51,7 @@ public sealed class NewsAuthorGrain(
             var wait = last.ToUnixTimeSeconds() + _options.NewsSubmissionBreakSeconds - now.ToUnixTimeSeconds();
             if (wait > 0)
             {
-                return NewsCommandResult.Refused(NewsErrors.SubmittedTooRecently(wait));
+                return NewsCommandResult.Refused(NewsRejections.SubmittedTooRecently(wait));
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.EditRefused);
+            return NewsCommandResult.Refused(NewsRejections.EditRefused);
         }
 
         var isAdmin = await IsAdmin(userId);
@@ -66,7 +66,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             // Even an edit may not take the URL of a recently posted news. Claim first, so two edits cannot both take it.
             if (!await GrainFactory.GetGrain<IUrlGuardGrain>(edited.Url).ClaimFor(NewsId))
             {
-                return NewsCommandResult.Refused(NewsErrors.EditRefused);
+                return NewsCommandResult.Refused(NewsRejections.EditRefused);
             }
         }
 
@@ -83,7 +83,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.DeleteRefused);
+            return NewsCommandResult.Refused(NewsRejections.DeleteRefused);
         }
 
         var isAdmin = await IsAdmin(userId);
@@ -135,7 +135,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
         if (recorded is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.NotEnoughKarma(direction));
+            return NewsCommandResult.Refused(NewsRejections.NotEnoughKarma(direction));
         }
 
         await LearnAsync(recorded);
@@ -146,13 +146,13 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+            return NewsCommandResult.Refused(NewsRejections.InvalidComment);
         }
 
         var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
         if (profile is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+            return NewsCommandResult.Refused(NewsRejections.InvalidComment);
         }
 
         var (rejection, events) = await Run(new NewsCommand.PostComment(userId, profile.Username, parentId, body));

@@ -34,7 +34,7 @@ public class PostCommentTests : NewsSpec
 
         When(new NewsCommand.PostComment(Carol, "carol", 5, "reply"));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class PostCommentTests : NewsSpec
 
         When(new NewsCommand.PostComment(Bob, "bob", -1, ""));
 
-        ThenRejected(NewsErrors.EmptyComment);
+        ThenRejected(NewsRejections.EmptyComment);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class PostCommentTests : NewsSpec
         Given(Submitted(), AutoVote());
 
         When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength + 1)));
-        ThenRejected(NewsErrors.CommentTooLong(Options.CommentMaxLength));
+        ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
 
         When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength)));
         Assert.Single(Decided);
@@ -63,11 +63,11 @@ public class PostCommentTests : NewsSpec
     public void Commenting_on_a_missing_or_deleted_news_is_refused()
     {
         When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
 
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
         When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
-        ThenRejected(NewsErrors.NewsDeleted);
+        ThenRejected(NewsRejections.NewsDeleted);
     }
 
     [Fact]
@@ -99,11 +99,11 @@ public class EditCommentTests : NewsSpec
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
         When(new NewsCommand.EditComment(Carol, 1, "mine"));
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
 
         Now = T0.AddSeconds(Options.CommentEditTimeSeconds);
         When(new NewsCommand.EditComment(Bob, 1, "late"));
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class EditCommentTests : NewsSpec
 
         When(new NewsCommand.EditComment(Bob, 1, "back"));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class EditCommentTests : NewsSpec
 
         When(new NewsCommand.EditComment(Bob, 1, new string('c', Options.CommentMaxLength + 1)));
 
-        ThenRejected(NewsErrors.CommentTooLong(Options.CommentMaxLength));
+        ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
     }
 }
 
@@ -170,7 +170,7 @@ public class DeleteCommentTests : NewsSpec
 
         When(new NewsCommand.DeleteComment(Alice, 1));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 }
 
@@ -186,7 +186,7 @@ public class VoteCommentTests : NewsSpec
         AndApplied();
 
         When(new NewsCommand.VoteComment(Carol, 1, VoteDirection.Down));
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public class VoteCommentTests : NewsSpec
 
         When(new NewsCommand.VoteComment(Bob, 1, VoteDirection.Down));
 
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class VoteCommentTests : NewsSpec
 
         When(new NewsCommand.VoteComment(Carol, 9, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class DeleteNewsTests : NewsSpec
         Now = T0.AddSeconds(Options.NewsEditTimeSeconds + 1);
 
         When(new NewsCommand.Delete(Alice, false));
-        ThenRejected(NewsErrors.DeleteRefused);
+        ThenRejected(NewsRejections.DeleteRefused);
 
         When(new NewsCommand.Delete(Carol, true));
         Then(new NewsDeleted(NewsId, Carol, Now));
@@ -35,7 +35,7 @@ public class DeleteNewsTests : NewsSpec
 
         When(new NewsCommand.Delete(Bob, false));
 
-        ThenRejected(NewsErrors.DeleteRefused);
+        ThenRejected(NewsRejections.DeleteRefused);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class DeleteNewsTests : NewsSpec
     {
         When(new NewsCommand.Delete(Alice, true));
 
-        ThenRejected(NewsErrors.DeleteRefused);
+        ThenRejected(NewsRejections.DeleteRefused);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class EditNewsTests : NewsSpec
 
         When(new NewsCommand.Edit(Alice, false, "New title", "https://example.com/a", ""));
 
-        ThenRejected(NewsErrors.EditRefused);
+        ThenRejected(NewsRejections.EditRefused);
     }
 
     [Fact]
@@ -44,18 +44,18 @@ public class EditNewsTests : NewsSpec
 
         When(new NewsCommand.Edit(Bob, false, "Mine now", "https://example.com/a", ""));
 
-        ThenRejected(NewsErrors.EditRefused);
+        ThenRejected(NewsRejections.EditRefused);
     }
 
     [Fact]
     public void A_missing_or_deleted_news_cannot_be_edited()
     {
         When(new NewsCommand.Edit(Alice, true, "T", "https://example.com/a", ""));
-        ThenRejected(NewsErrors.EditRefused);
+        ThenRejected(NewsRejections.EditRefused);
 
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
         When(new NewsCommand.Edit(Alice, false, "T", "https://example.com/a", ""));
-        ThenRejected(NewsErrors.EditRefused);
+        ThenRejected(NewsRejections.EditRefused);
     }
 
     [Fact]
@@ -75,6 +75,6 @@ public class EditNewsTests : NewsSpec
 
         When(new NewsCommand.Edit(Alice, false, "T", "gopher://x", ""));
 
-        ThenRejected(NewsErrors.OnlyHttpUrls);
+        ThenRejected(NewsRejections.OnlyHttpUrls);
     }
 }

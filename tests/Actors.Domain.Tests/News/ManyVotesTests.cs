@@ -26,7 +26,7 @@ public class ManyVotesTests : NewsSpec
         for (long voter = 100; voter < 100 + Voters; voter += 997)
         {
             When(new NewsCommand.Vote(voter, VoteDirection.Up));
-            ThenRejected(NewsErrors.DuplicatedVote);
+            ThenRejected(NewsRejections.DuplicatedVote);
         }
     }
 

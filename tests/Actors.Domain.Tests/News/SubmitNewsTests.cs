@@ -41,7 +41,7 @@ public class SubmitNewsTests : NewsSpec
     {
         When(new NewsCommand.Submit(NewsId, Alice, "alice", title, url, text));
 
-        ThenRejected(NewsErrors.TitleAndUrlOrTextRequired);
+        ThenRejected(NewsRejections.TitleAndUrlOrTextRequired);
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public class SubmitNewsTests : NewsSpec
     {
         When(new NewsCommand.Submit(NewsId, Alice, "alice", "T", url, ""));
 
-        ThenRejected(NewsErrors.OnlyHttpUrls);
+        ThenRejected(NewsRejections.OnlyHttpUrls);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class SubmitNewsTests : NewsSpec
     {
         When(new NewsCommand.Submit(NewsId, Alice, "alice", new string('t', Options.TitleMaxLength + 1), "http://x.org", ""));
 
-        ThenRejected(NewsErrors.TitleTooLong(Options.TitleMaxLength));
+        ThenRejected(NewsRejections.TitleTooLong(Options.TitleMaxLength));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class SubmitNewsTests : NewsSpec
 
         When(new NewsCommand.Submit(NewsId, Bob, "bob", "Other", "https://example.com/b", ""));
 
-        ThenRejected(NewsErrors.AlreadyExists);
+        ThenRejected(NewsRejections.AlreadyExists);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class VoteNewsTests : NewsSpec
 
         When(new NewsCommand.Vote(Bob, second));
 
-        ThenRejected(NewsErrors.DuplicatedVote);
+        ThenRejected(NewsRejections.DuplicatedVote);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class VoteNewsTests : NewsSpec
 
         When(new NewsCommand.Vote(Alice, VoteDirection.Down));
 
-        ThenRejected(NewsErrors.DuplicatedVote);
+        ThenRejected(NewsRejections.DuplicatedVote);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class VoteNewsTests : NewsSpec
     {
         When(new NewsCommand.Vote(Bob, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.NoSuchNews);
+        ThenRejected(NewsRejections.NoSuchNews);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class VoteNewsTests : NewsSpec
 
         When(new NewsCommand.Vote(Bob, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.NewsDeleted);
+        ThenRejected(NewsRejections.NewsDeleted);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
 
         var second = await Grains.GetGrain<INewsAuthorGrain>(alice).Submit("Again", FreshUrl(), "");
 
-        Assert.Equal(NewsErrors.SubmittedTooRecently(new NewsOptions().NewsSubmissionBreakSeconds - 100), second.Rejection);
+        Assert.Equal(NewsRejections.SubmittedTooRecently(new NewsOptions().NewsSubmissionBreakSeconds - 100), second.Rejection);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
         var oldUrl = FreshUrl();
         var mine = await Submit(alice, oldUrl);
 
-        Assert.Equal(NewsErrors.EditRefused, (await News(mine).Edit(alice, "T", taken, "")).Rejection);
+        Assert.Equal(NewsRejections.EditRefused, (await News(mine).Edit(alice, "T", taken, "")).Rejection);
         var newUrl = FreshUrl();
         Assert.Null((await News(mine).Edit(alice, "T", newUrl, "")).Rejection);
 
@@ -141,7 +141,7 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
         var admin = await Admin();
         var id = await Submit(alice);
         Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(NewsErrors.DeleteRefused, (await News(id).Delete(alice)).Rejection);
+        Assert.Equal(NewsRejections.DeleteRefused, (await News(id).Delete(alice)).Rejection);
 
         await Eventually(async () => (await LatestIds()).Contains(id), "the news is listed");
 
