@@ -9,11 +9,11 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "first"));
+        When(PostComment(Bob, "bob", -1, "first"));
         Then(new CommentPosted(NewsId, 1, -1, Bob, "bob", "first", null, T0));
         AndApplied();
 
-        When(new NewsCommand.PostComment(Carol, "carol", -1, "second"));
+        When(PostComment(Carol, "carol", -1, "second"));
         Then(new CommentPosted(NewsId, 2, -1, Carol, "carol", "second", null, T0));
     }
 
@@ -22,7 +22,7 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.PostComment(Carol, "carol", 1, "reply"));
+        When(PostComment(Carol, "carol", 1, "reply"));
 
         Then(new CommentPosted(NewsId, 2, 1, Carol, "carol", "reply", Bob, T0));
     }
@@ -32,7 +32,7 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Carol, "carol", 5, "reply"));
+        When(PostComment(Carol, "carol", 5, "reply"));
 
         ThenRejected(NewsRejections.InvalidComment);
     }
@@ -42,7 +42,7 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, ""));
+        When(PostComment(Bob, "bob", -1, ""));
 
         ThenRejected(NewsRejections.EmptyComment);
     }
@@ -52,21 +52,21 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength + 1)));
+        When(PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength + 1)));
         ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength)));
+        When(PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength)));
         Assert.Single(Decided);
     }
 
     [Fact]
     public void Commenting_on_a_missing_or_deleted_news_is_refused()
     {
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
+        When(PostComment(Bob, "bob", -1, "hi"));
         ThenRejected(NewsRejections.InvalidComment);
 
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
+        When(PostComment(Bob, "bob", -1, "hi"));
         ThenRejected(NewsRejections.NewsDeleted);
     }
 
@@ -88,7 +88,7 @@ public class EditCommentTests : NewsSpec
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
         Now = T0.AddSeconds(Options.CommentEditTimeSeconds - 1);
 
-        When(new NewsCommand.EditComment(Bob, 1, "better"));
+        When(EditComment(Bob, 1, "better"));
 
         Then(new CommentEdited(NewsId, 1, Bob, "better", Now));
     }
@@ -98,11 +98,11 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Carol, 1, "mine"));
+        When(EditComment(Carol, 1, "mine"));
         ThenRejected(NewsRejections.InvalidComment);
 
         Now = T0.AddSeconds(Options.CommentEditTimeSeconds);
-        When(new NewsCommand.EditComment(Bob, 1, "late"));
+        When(EditComment(Bob, 1, "late"));
         ThenRejected(NewsRejections.InvalidComment);
     }
 
@@ -111,7 +111,7 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), new CommentDeleted(NewsId, 1, Bob, T0));
 
-        When(new NewsCommand.EditComment(Bob, 1, "back"));
+        When(EditComment(Bob, 1, "back"));
 
         ThenRejected(NewsRejections.InvalidComment);
     }
@@ -121,7 +121,7 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Bob, 1, "comment 1"));
+        When(EditComment(Bob, 1, "comment 1"));
 
         ThenNothingHappens();
     }
@@ -131,7 +131,7 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Bob, 1, new string('c', Options.CommentMaxLength + 1)));
+        When(EditComment(Bob, 1, new string('c', Options.CommentMaxLength + 1)));
 
         ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
     }
@@ -144,7 +144,7 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), Comment(2, parent: 1, author: Carol, parentAuthor: Bob));
 
-        When(new NewsCommand.DeleteComment(Bob, 1));
+        When(DeleteComment(Bob, 1));
         Then(new CommentDeleted(NewsId, 1, Bob, T0));
         AndApplied();
 
@@ -158,7 +158,7 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), new CommentDeleted(NewsId, 1, Bob, T0));
 
-        When(new NewsCommand.DeleteComment(Bob, 1));
+        When(DeleteComment(Bob, 1));
 
         ThenNothingHappens();
     }
@@ -168,7 +168,7 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.DeleteComment(Alice, 1));
+        When(DeleteComment(Alice, 1));
 
         ThenRejected(NewsRejections.InvalidComment);
     }
@@ -181,11 +181,11 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Carol, 1, VoteDirection.Up));
+        When(VoteComment(Carol, 1, VoteDirection.Up));
         Then(new CommentUpvoted(NewsId, 1, Carol, T0));
         AndApplied();
 
-        When(new NewsCommand.VoteComment(Carol, 1, VoteDirection.Down));
+        When(VoteComment(Carol, 1, VoteDirection.Down));
         ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
@@ -194,7 +194,7 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Bob, 1, VoteDirection.Down));
+        When(VoteComment(Bob, 1, VoteDirection.Down));
 
         ThenRejected(NewsRejections.CommentVoteRefused);
     }
@@ -204,7 +204,7 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.VoteComment(Carol, 9, VoteDirection.Up));
+        When(VoteComment(Carol, 9, VoteDirection.Up));
 
         ThenRejected(NewsRejections.CommentVoteRefused);
     }
@@ -214,7 +214,7 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Alice, 1, VoteDirection.Down));
+        When(VoteComment(Alice, 1, VoteDirection.Down));
 
         Then(new CommentDownvoted(NewsId, 1, Alice, T0));
     }
