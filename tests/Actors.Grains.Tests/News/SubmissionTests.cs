@@ -135,6 +135,21 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
     }
 
     [Fact]
+    public async Task The_views_tell_until_when_the_author_may_edit_and_a_deleted_news_has_no_window()
+    {
+        var alice = await NewUser();
+        var id = await Submit(alice);
+
+        var view = (await News(id).Get())!;
+        Assert.Equal(view.CreatedAt + new NewsOptions().NewsEditTimeSeconds, view.EditableUntil);
+        await Eventually(async () => (await Ranking.GetMany([id])).SingleOrDefault()?.EditableUntil == view.EditableUntil, "the lists show the same window");
+
+        Assert.Null((await News(id).Delete(alice)).Rejection);
+        Assert.Null((await News(id).Get())!.EditableUntil);
+        await Eventually(async () => (await Ranking.GetMany([id])).SingleOrDefault() is { Deleted: true, EditableUntil: null }, "the lists close it too");
+    }
+
+    [Fact]
     public async Task An_admin_may_delete_someone_elses_old_news_and_it_leaves_the_lists()
     {
         var alice = await NewUser();
