@@ -67,6 +67,13 @@ public static class NewsDecider
         return rejection is null && NeedsClaim(url, state) ? url : null;
     }
 
+    /// <summary>
+    /// The item's edit window (<see cref="NewsRules.EditableUntil"/>): until when (Unix seconds, exclusive) its author may
+    /// still edit or delete it; null once it is deleted.
+    /// </summary>
+    public static long? EditableUntil(NewsState state, int editTimeSeconds) =>
+        NewsRules.EditableUntil(state.CreatedAt.ToUnixTimeSeconds(), state.Deleted, editTimeSeconds);
+
     private static bool NeedsClaim(string url, NewsState state) => url != state.Url && !NewsRules.IsTextUrl(url);
 
     private static Decision<INewsEvent> Submit(NewsCommand.Submit c, NewsState state)
@@ -133,10 +140,6 @@ public static class NewsDecider
         state.Exists
         && !state.Deleted
         && (isAdmin || (state.AuthorId == userId && NewsRules.IsEditableAt(EditableUntil(state, editTimeSeconds), at)));
-
-    /// <summary>Until when (Unix seconds, exclusive) the author may still edit or delete the item; null once it is deleted.</summary>
-    public static long? EditableUntil(NewsState state, int editTimeSeconds) =>
-        NewsRules.EditableUntil(state.CreatedAt.ToUnixTimeSeconds(), state.Deleted, editTimeSeconds);
 
     private static Decision<INewsEvent> Vote(NewsCommand.Vote c, NewsState state)
     {
