@@ -33,16 +33,16 @@ public class NewsDeciderBenchmarks
 
         _history = [.. history];
         _state = Replay();
-        _newVoter = new NewsCommand.Vote(Votes + 100, VoteDirection.Up);
-        _repeatVoter = new NewsCommand.Vote(Votes / 2 + 1, VoteDirection.Up);
+        _newVoter = new NewsCommand.Vote(Votes + 100, VoteDirection.Up, VotePrices.Of(_options), Now);
+        _repeatVoter = new NewsCommand.Vote(Votes / 2 + 1, VoteDirection.Up, VotePrices.Of(_options), Now);
         _nextUpvote = new NewsUpvoted(42, Votes + 100, author, 1, Now);
     }
 
     [Benchmark(Description = "Decide: up-vote by a new voter (accepted)")]
-    public Decision<INewsEvent> DecideNewVote() => NewsDecider.Decide(_newVoter, _state, Now, _options);
+    public Decision<INewsEvent> DecideNewVote() => NewsDecider.Decide(_newVoter, _state);
 
     [Benchmark(Description = "Decide: second vote by the same voter (rejected)")]
-    public Decision<INewsEvent> DecideRepeatVote() => NewsDecider.Decide(_repeatVoter, _state, Now, _options);
+    public Decision<INewsEvent> DecideRepeatVote() => NewsDecider.Decide(_repeatVoter, _state);
 
     [Benchmark(Description = "Evolve: one more up-vote")]
     public NewsState EvolveUpvote() => NewsDecider.Evolve(_state, _nextUpvote);
@@ -50,7 +50,7 @@ public class NewsDeciderBenchmarks
     [Benchmark(Description = "Decide + Evolve: one accepted vote")]
     public NewsState DecideAndEvolve()
     {
-        var decision = NewsDecider.Decide(_newVoter, _state, Now, _options);
+        var decision = NewsDecider.Decide(_newVoter, _state);
         var state = _state;
         foreach (var e in decision.Events)
         {

@@ -16,11 +16,11 @@ public class UserKarmaBenchmarks
     private UserKarmaCredited _credited = null!;
     private UserKarmaSpent _spent = null!;
 
-    private readonly SpendKarma _spend = new(1, 1, "news.upvote", Now);
-    private readonly SpendKarma _spendDownvote = new(30, 6, "news.downvote", Now);
-    private readonly TickKarma _tick = new(3600, 1, Now.AddHours(2));
-    private CreditKarma _creditNew = null!;
-    private CreditKarma _creditRepeat = null!;
+    private readonly UserCommand.SpendKarma _spend = new(1, 1, "news.upvote", Now);
+    private readonly UserCommand.SpendKarma _spendDownvote = new(30, 6, "news.downvote", Now);
+    private readonly UserCommand.TickKarma _tick = new(3600, 1, Now.AddHours(2));
+    private UserCommand.CreditKarma _creditNew = null!;
+    private UserCommand.CreditKarma _creditRepeat = null!;
 
     [Params(10, 10_000)]
     public int Sources { get; set; }
@@ -28,7 +28,7 @@ public class UserKarmaBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var created = new CreateUser(5, "someone", "hash", "token", "secret", 1, Now);
+        var created = new UserCommand.CreateUser(5, "someone", "hash", "token", "secret", 1, Now);
         _poor = Fold(UserDecider.Initial, UserDecider.Decide(created, UserDecider.Initial).Events);
         _user = _poor;
         for (var i = 0; i < Sources; i++)
@@ -36,8 +36,8 @@ public class UserKarmaBenchmarks
             _user = UserDecider.Evolve(_user, new UserKarmaCredited(5, 1, $"news-{i}", 2, Now));
         }
 
-        _creditNew = new CreditKarma(1, $"news-{Sources + 1}", 2, Now);
-        _creditRepeat = new CreditKarma(1, $"news-{Sources / 2}", 2, Now);
+        _creditNew = new UserCommand.CreditKarma(1, $"news-{Sources + 1}", 2, Now);
+        _creditRepeat = new UserCommand.CreditKarma(1, $"news-{Sources / 2}", 2, Now);
         _credited = new UserKarmaCredited(5, 1, $"news-{Sources + 1}", 2, Now);
         _spent = new UserKarmaSpent(5, 1, "news.upvote", Now);
     }

@@ -31,6 +31,8 @@ public sealed record NewsCommandResult(
 
 /// <summary>
 /// A news item as lists show it. <paramref name="Url"/> is <c>text://body</c> for text posts. Times are Unix seconds.
+/// <paramref name="EditableUntil"/> is the end (exclusive) of the author's edit window, when the author may no longer
+/// edit or delete it (null once deleted; admins are not bound by it): the author may while <c>now &lt; EditableUntil</c>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("news.view")]
 public sealed record NewsView(
@@ -44,7 +46,8 @@ public sealed record NewsView(
     [property: Id(7)] int Down,
     [property: Id(8)] int Comments,
     [property: Id(9)] double Score,
-    [property: Id(10)] bool Deleted);
+    [property: Id(10)] bool Deleted,
+    [property: Id(11)] long? EditableUntil);
 
 /// <summary>One page of a news list and the size of the whole list.</summary>
 [GenerateSerializer, Immutable, Alias("news.page")]

@@ -41,7 +41,9 @@ public sealed class NewsListEntry
     /// <summary>In the ranked prefix of the top list.</summary>
     internal bool InTop { get; set; }
 
-    public NewsView View() => new(Id, Title, Url, UserId, Username, CreatedAt, Up, Down, Comments, Score, Deleted);
+    /// <summary>The view, with the end of the author's edit window (NewsEditTime, <paramref name="editTimeSeconds"/>).</summary>
+    public NewsView View(int editTimeSeconds) => new(
+        Id, Title, Url, UserId, Username, CreatedAt, Up, Down, Comments, Score, Deleted, NewsRules.EditableUntil(CreatedAt, Deleted, editTimeSeconds));
 }
 
 /// <summary>The orders of the lists. Each ends on the news id, so no two news are ever equal.</summary>

@@ -111,7 +111,7 @@ public sealed class NewsLists
     }
 
     /// <summary>The news, deleted or not; null when unknown.</summary>
-    public NewsView? Get(long newsId) => _entries.TryGetValue(newsId, out var entry) ? entry.View() : null;
+    public NewsView? Get(long newsId) => _entries.TryGetValue(newsId, out var entry) ? entry.View(_options.NewsEditTimeSeconds) : null;
 
     /// <summary>Chunks (<see cref="NewsListsSnapshot.ChunkOf"/>) with news changed since the last call, and forgets them.</summary>
     public IReadOnlyCollection<long> TakeChangedChunks()
@@ -218,7 +218,7 @@ public sealed class NewsLists
         var items = new NewsView[entries.Count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = entries[i].View();
+            items[i] = entries[i].View(_options.NewsEditTimeSeconds);
         }
 
         if (cache.Count >= CachedPages)

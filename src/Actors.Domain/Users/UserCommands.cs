@@ -1,34 +1,43 @@
 namespace Actors.Users;
 
-/// <summary>Commands the user aggregate decides on. Time, ids, tokens and settings arrive as data.</summary>
-public abstract record UserCommand(DateTimeOffset At);
+/// <summary>
+/// What can be asked of one user. A closed hierarchy: the private constructor keeps every command in this file, so the
+/// decider's switch covers them all. Time, ids, tokens and settings are resolved by the grain and ride on the command.
+/// </summary>
+public abstract record UserCommand
+{
+    private UserCommand(DateTimeOffset at) => At = at;
 
-/// <summary>Register user <paramref name="UserId"/> (id 1 becomes admin).</summary>
-public sealed record CreateUser(
-    long UserId, string Username, string PasswordHash, string AuthToken, string ApiSecret, int InitialKarma, DateTimeOffset At)
-    : UserCommand(At);
+    /// <summary>When the command is decided: the time its events carry and its intervals are measured at.</summary>
+    public DateTimeOffset At { get; }
 
-/// <summary>Replace <paramref name="CurrentToken"/> by <paramref name="NewToken"/> (logout): nothing happens when it is no longer current.</summary>
-public sealed record RotateAuthToken(string CurrentToken, string NewToken, DateTimeOffset At) : UserCommand(At);
+    /// <summary>Register user <paramref name="UserId"/> (id 1 becomes admin).</summary>
+    public sealed record CreateUser(
+        long UserId, string Username, string PasswordHash, string AuthToken, string ApiSecret, int InitialKarma, DateTimeOffset At)
+        : UserCommand(At);
 
-/// <summary>Set about and email (cut to the maximum lengths) and optionally a new password hash.</summary>
-public sealed record UpdateProfile(string About, string Email, string? PasswordHash, int AboutMaxLength, int EmailMaxLength, DateTimeOffset At)
-    : UserCommand(At);
+    /// <summary>Replace <paramref name="CurrentToken"/> by <paramref name="NewToken"/> (logout): nothing happens when it is no longer current.</summary>
+    public sealed record RotateAuthToken(string CurrentToken, string NewToken, DateTimeOffset At) : UserCommand(At);
 
-/// <summary>The hourly karma increment: <paramref name="Amount"/> when the last one is more than <paramref name="IntervalSeconds"/> old.</summary>
-public sealed record TickKarma(int IntervalSeconds, int Amount, DateTimeOffset At) : UserCommand(At);
+    /// <summary>Set about and email (cut to the maximum lengths) and optionally a new password hash.</summary>
+    public sealed record UpdateProfile(string About, string Email, string? PasswordHash, int AboutMaxLength, int EmailMaxLength, DateTimeOffset At)
+        : UserCommand(At);
 
-/// <summary>Pay <paramref name="Cost"/> karma if the user has at least <paramref name="Minimum"/>.</summary>
-public sealed record SpendKarma(int Minimum, int Cost, string Reason, DateTimeOffset At) : UserCommand(At);
+    /// <summary>The hourly karma increment: <paramref name="Amount"/> when the last one is more than <paramref name="IntervalSeconds"/> old.</summary>
+    public sealed record TickKarma(int IntervalSeconds, int Amount, DateTimeOffset At) : UserCommand(At);
 
-/// <summary>Earn karma through another aggregate's event; once per (stream, version), versions in order per stream.</summary>
-public sealed record CreditKarma(int Amount, string SourceStream, long SourceVersion, DateTimeOffset At) : UserCommand(At);
+    /// <summary>Pay <paramref name="Cost"/> karma if the user has at least <paramref name="Minimum"/>.</summary>
+    public sealed record SpendKarma(int Minimum, int Cost, string Reason, DateTimeOffset At) : UserCommand(At);
 
-/// <summary>Count a reply to the user's comment; once per (stream, version).</summary>
-public sealed record NoteReply(string SourceStream, long SourceVersion, DateTimeOffset At) : UserCommand(At);
+    /// <summary>Earn karma through another aggregate's event; once per (stream, version), versions in order per stream.</summary>
+    public sealed record CreditKarma(int Amount, string SourceStream, long SourceVersion, DateTimeOffset At) : UserCommand(At);
 
-/// <summary>Reset the unread-replies counter.</summary>
-public sealed record MarkRepliesRead(DateTimeOffset At) : UserCommand(At);
+    /// <summary>Count a reply to the user's comment; once per (stream, version).</summary>
+    public sealed record NoteReply(string SourceStream, long SourceVersion, DateTimeOffset At) : UserCommand(At);
 
-/// <summary>Ask for a password-reset mail to <paramref name="Email"/>, at most once per <paramref name="DelaySeconds"/>.</summary>
-public sealed record RequestPasswordReset(string Email, int DelaySeconds, DateTimeOffset At) : UserCommand(At);
+    /// <summary>Reset the unread-replies counter.</summary>
+    public sealed record MarkRepliesRead(DateTimeOffset At) : UserCommand(At);
+
+    /// <summary>Ask for a password-reset mail to <paramref name="Email"/>, at most once per <paramref name="DelaySeconds"/>.</summary>
+    public sealed record RequestPasswordReset(string Email, int DelaySeconds, DateTimeOffset At) : UserCommand(At);
+}

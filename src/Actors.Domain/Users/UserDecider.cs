@@ -7,7 +7,7 @@ public static class UserDecider
 
     public static Decision<IUserEvent> Decide(UserCommand command, UserState state)
     {
-        if (command is CreateUser create)
+        if (command is UserCommand.CreateUser create)
         {
             return DecideCreate(create, state);
         }
@@ -19,29 +19,29 @@ public static class UserDecider
 
         return command switch
         {
-            RotateAuthToken c => c.CurrentToken != state.AuthToken || c.NewToken == state.AuthToken
+            UserCommand.RotateAuthToken c => c.CurrentToken != state.AuthToken || c.NewToken == state.AuthToken
                 ? Decision<IUserEvent>.AlreadyDone
                 : new UserAuthTokenRotated(state.Id, c.NewToken, c.At),
-            UpdateProfile c => DecideUpdateProfile(c, state),
-            TickKarma c => state.KarmaIncrementedAt < c.At - TimeSpan.FromSeconds(c.IntervalSeconds)
+            UserCommand.UpdateProfile c => DecideUpdateProfile(c, state),
+            UserCommand.TickKarma c => state.KarmaIncrementedAt < c.At - TimeSpan.FromSeconds(c.IntervalSeconds)
                 ? new UserKarmaIncremented(state.Id, c.Amount, c.At)
                 : Decision<IUserEvent>.AlreadyDone,
-            SpendKarma c => state.Karma < c.Minimum
+            UserCommand.SpendKarma c => state.Karma < c.Minimum
                 ? UserRejections.NotEnoughKarma
                 : new UserKarmaSpent(state.Id, c.Cost, c.Reason, c.At),
-            CreditKarma c => state.KarmaSources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
+            UserCommand.CreditKarma c => state.KarmaSources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
                 ? Decision<IUserEvent>.AlreadyDone
                 : new UserKarmaCredited(state.Id, c.Amount, c.SourceStream, c.SourceVersion, c.At),
-            NoteReply c => state.ReplySources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
+            UserCommand.NoteReply c => state.ReplySources.TryGetValue(c.SourceStream, out var seen) && seen >= c.SourceVersion
                 ? Decision<IUserEvent>.AlreadyDone
                 : new UserReplyNoted(state.Id, c.SourceStream, c.SourceVersion, c.At),
-            MarkRepliesRead c => state.Replies == 0 ? Decision<IUserEvent>.AlreadyDone : new UserRepliesRead(state.Id, c.At),
-            RequestPasswordReset c => DecidePasswordReset(c, state),
+            UserCommand.MarkRepliesRead c => state.Replies == 0 ? Decision<IUserEvent>.AlreadyDone : new UserRepliesRead(state.Id, c.At),
+            UserCommand.RequestPasswordReset c => DecidePasswordReset(c, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown user command."),
         };
     }
 
-    private static Decision<IUserEvent> DecideCreate(CreateUser c, UserState state)
+    private static Decision<IUserEvent> DecideCreate(UserCommand.CreateUser c, UserState state)
     {
         if (state.Exists)
         {
@@ -66,7 +66,7 @@ public static class UserDecider
         return Decision<IUserEvent>.Accept(events);
     }
 
-    private static Decision<IUserEvent> DecideUpdateProfile(UpdateProfile c, UserState state)
+    private static Decision<IUserEvent> DecideUpdateProfile(UserCommand.UpdateProfile c, UserState state)
     {
         var about = Cut(c.About, c.AboutMaxLength);
         var email = Cut(c.Email, c.EmailMaxLength);
@@ -84,7 +84,7 @@ public static class UserDecider
         return Decision<IUserEvent>.Accept(events);
     }
 
-    private static Decision<IUserEvent> DecidePasswordReset(RequestPasswordReset c, UserState state)
+    private static Decision<IUserEvent> DecidePasswordReset(UserCommand.RequestPasswordReset c, UserState state)
     {
         if (state.Email.Length == 0 || !string.Equals(state.Email, c.Email, StringComparison.Ordinal))
         {

@@ -51,7 +51,7 @@ internal static class NewsActions
         var text = input.Text;
         if (title is null || newsId is null || url is null || text is null || (url.Length == 0 && text.Length == 0))
         {
-            return NewsOutcome.Refused(NewsErrors.TitleAndUrlOrTextRequired.Message);
+            return NewsOutcome.Refused(NewsRejections.TitleAndUrlOrTextRequired.Message);
         }
 
         NewsCommandResult result;
@@ -65,7 +65,7 @@ internal static class NewsActions
         }
         else
         {
-            return NewsOutcome.Refused(NewsErrors.EditRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.EditRefused.Message);
         }
 
         return NewsOutcome.From(result, r => new { news_id = r.Id });
@@ -81,7 +81,7 @@ internal static class NewsActions
 
         if (NewsIds.Parse(newsId) is not { } id)
         {
-            return NewsOutcome.Refused(NewsErrors.DeleteRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.DeleteRefused.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Delete(user.Id);
@@ -98,7 +98,7 @@ internal static class NewsActions
 
         if (NewsIds.Parse(newsId) is not { } id)
         {
-            return NewsOutcome.Refused(NewsErrors.NoSuchNews.Message);
+            return NewsOutcome.Refused(NewsRejections.NoSuchNews.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Vote(user.Id, direction);
@@ -123,7 +123,7 @@ internal static class NewsActions
             || (commentId != -1 && commentId < 1)
             || (parentId != -1 && parentId < 1))
         {
-            return NewsOutcome.Refused(NewsErrors.InvalidComment.Message);
+            return NewsOutcome.Refused(NewsRejections.InvalidComment.Message);
         }
 
         var news = grains.GetGrain<INewsGrain>(newsId);
@@ -144,7 +144,7 @@ internal static class NewsActions
         var parts = handle.Split('-');
         if (parts.Length != 2 || NewsIds.Parse(parts[0]) is not { } newsId || NewsIds.Parse(parts[1]) is not { } commentId)
         {
-            return NewsOutcome.Refused(NewsErrors.CommentVoteRefused.Message);
+            return NewsOutcome.Refused(NewsRejections.CommentVoteRefused.Message);
         }
 
         var result = await grains.GetGrain<INewsGrain>(newsId).VoteComment(user.Id, commentId, direction);

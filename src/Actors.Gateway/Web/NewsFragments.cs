@@ -53,9 +53,8 @@ internal static class NewsFragments
         html.Append("</p></article>");
     }
 
-    // TODO(edit-window): the Domain will expose when a news stops being editable (an EditableUntil on the news view, the
-    // grain's own rule); read that then, instead of re-deriving the window here from the age and NewsEditTimeSeconds.
-    private static bool InEditWindow(Page page, NewsView news) => page.Now - news.CreatedAt < page.Options.NewsEditTimeSeconds;
+    /// <summary>Whether the author may still edit: the news view says until when (the decider's own rule).</summary>
+    private static bool InEditWindow(Page page, NewsView news) => news.EditableUntil is { } until && page.Now < until;
 
     /// <summary>The replies of <paramref name="parentId"/>, each level by score (up minus down) then newest first.</summary>
     public static void CommentTree(StringBuilder html, Page page, CommentThreadView thread, long parentId, int level)

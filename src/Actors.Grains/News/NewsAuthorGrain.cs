@@ -32,7 +32,7 @@ public sealed class NewsAuthorGrain(
 
     public async Task<NewsCommandResult> Submit(string title, string url, string text)
     {
-        var (storedUrl, rejection) = NewsRules.Validate(title, url, text, _options);
+        var (storedUrl, rejection) = NewsRules.Validate(title, url, text, PostLimits.Of(_options));
         if (rejection is not null)
         {
             return NewsCommandResult.Refused(rejection);
@@ -42,17 +42,15 @@ public sealed class NewsAuthorGrain(
         var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
         if (profile is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.NoSuchNews);
+            return NewsCommandResult.Refused(NewsRejections.NoSuchNews);
         }
 
         var now = clock.GetUtcNow();
-        if (!profile.IsAdmin && state.State.LastSubmittedAt is { } last)
+        var tooSoon = NewsDecider.DecideSubmissionBreak(
+            new StartSubmission(profile.IsAdmin, _options.NewsSubmissionBreakSeconds, now), state.State.LastSubmittedAt);
+        if (tooSoon is not null)
         {
-            var wait = last.ToUnixTimeSeconds() + _options.NewsSubmissionBreakSeconds - now.ToUnixTimeSeconds();
-            if (wait > 0)
-            {
-                return NewsCommandResult.Refused(NewsErrors.SubmittedTooRecently(wait));
-            }
+            return NewsCommandResult.Refused(tooSoon);
         }
 
         long newsId;

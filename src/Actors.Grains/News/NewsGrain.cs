@@ -1,6 +1,7 @@
 using System.Globalization;
 using Actors.EventSourcing;
 using Actors.Hosting;
+using Actors.Observability;
 using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ namespace Actors.News;
 public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : MultiStreamGrain<NewsState, INewsEvent>, INewsGrain
 {
     private readonly NewsOptions _options = options.Value;
+    private readonly PostLimits _limits = PostLimits.Of(options.Value);
+    private readonly VotePrices _votePrices = VotePrices.Of(options.Value);
     private string? _streamId;
 
     protected override string StreamId =>
@@ -38,7 +41,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
     public async Task<NewsCommandResult> Submit(long userId, string username, string title, string url, string text)
     {
-        var (rejection, _) = await Run(new NewsCommand.Submit(NewsId, userId, username, title, url, text));
+        var (rejection, _) = await Run(new NewsCommand.Submit(NewsId, userId, username, title, url, text, _limits, clock.GetUtcNow()));
         DeactivateOnIdle(); // its submission was its job (see the remarks above)
         return rejection is null ? Done(NewsId) : NewsCommandResult.Refused(rejection);
     }
@@ -47,31 +50,46 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.EditRefused);
+            return NewsCommandResult.Refused(NewsRejections.EditRefused);
         }
 
         var isAdmin = await IsAdmin(userId);
-        var now = clock.GetUtcNow();
-        var decision = NewsDecider.Decide(new NewsCommand.Edit(userId, isAdmin, title, url, text), State, now, _options);
-        if (decision.Rejection is { } rejection)
+        var command = new NewsCommand.Edit(userId, isAdmin, title, url, text, null, _limits, _options.NewsEditTimeSeconds, clock.GetUtcNow());
+
+        // Even an edit may not take the link of a recently posted news. Claim the new link before the edit is appended,
+        // so two edits cannot both take it; the decider only moves the news to a link it is told is claimed.
+        var claimed = NewsDecider.UrlToClaim(command, State);
+        if (claimed is not null)
+        {
+            if (!await GrainFactory.GetGrain<IUrlGuardGrain>(claimed).ClaimFor(NewsId))
+            {
+                return NewsCommandResult.Refused(NewsRejections.EditRefused);
+            }
+
+            command = command with { ClaimedUrl = claimed };
+        }
+
+        // The link before the edit, read off the state the edit is decided on (the shell may have reloaded it).
+        var oldUrl = State.Url;
+        var (rejection, _) = await DecideAsync(
+            state =>
+            {
+                oldUrl = state.Url;
+                return NewsDecider.Decide(command, state);
+            },
+            command: nameof(NewsCommand.Edit));
+        if (claimed is not null && State.Url != claimed)
+        {
+            // Claimed, but the decision did not move the news there (refused, or decided on a state reloaded meanwhile).
+            await GrainFactory.GetGrain<IUrlGuardGrain>(claimed).Release(NewsId);
+        }
+
+        if (rejection is not null)
         {
             return NewsCommandResult.Refused(rejection);
         }
 
-        var oldUrl = State.Url;
-        var edited = decision.Events.OfType<NewsEdited>().FirstOrDefault();
-        var urlChanged = edited is not null && edited.Url != oldUrl;
-        if (urlChanged && !NewsRules.IsTextUrl(edited!.Url))
-        {
-            // Even an edit may not take the URL of a recently posted news. Claim first, so two edits cannot both take it.
-            if (!await GrainFactory.GetGrain<IUrlGuardGrain>(edited.Url).ClaimFor(NewsId))
-            {
-                return NewsCommandResult.Refused(NewsErrors.EditRefused);
-            }
-        }
-
-        await DecideAsync(_ => decision);
-        if (urlChanged && !NewsRules.IsTextUrl(oldUrl))
+        if (State.Url != oldUrl && !NewsRules.IsTextUrl(oldUrl))
         {
             await GrainFactory.GetGrain<IUrlGuardGrain>(oldUrl).Release(NewsId);
         }
@@ -83,11 +101,11 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.DeleteRefused);
+            return NewsCommandResult.Refused(NewsRejections.DeleteRefused);
         }
 
         var isAdmin = await IsAdmin(userId);
-        var (rejection, events) = await Run(new NewsCommand.Delete(userId, isAdmin));
+        var (rejection, events) = await Run(new NewsCommand.Delete(userId, isAdmin, _options.NewsEditTimeSeconds, clock.GetUtcNow()));
         if (rejection is not null)
         {
             return NewsCommandResult.Refused(rejection);
@@ -104,28 +122,31 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
     public async Task<NewsCommandResult> Vote(long userId, VoteDirection direction)
     {
-        var command = new NewsCommand.Vote(userId, direction);
-        var decision = NewsDecider.Decide(command, State, clock.GetUtcNow(), _options);
-        if (decision.Rejection is { } rejection)
-        {
-            return NewsCommandResult.Refused(rejection);
-        }
+        var command = new NewsCommand.Vote(userId, direction, _votePrices, clock.GetUtcNow());
 
         // The news' own checks (exists, deleted, duplicate) come first so a refused vote costs nothing. A vote with a
         // price is then recorded by the voter's grain, which checks and spends the karma (parallel votes of one user
         // cannot overspend) and appends the vote with the spend in one commit (PayForVote). This grain keeps its turn
         // meanwhile, so the version it hands over stays its stream's; it takes the recorded vote in afterwards.
-        if (NewsDecider.KarmaPrice(command, State, _options) is not { } price)
+        var (version, decision) = await PrepareAsync(state => NewsDecider.Decide(command, state));
+        if (decision.Rejection is { } rejection)
         {
-            await DecideAsync(_ => decision);
-            return Done(NewsId);
+            ActorsMetrics.RecordDecision(nameof(NewsGrain), nameof(NewsCommand.Vote), "rejected", rejection);
+            return NewsCommandResult.Refused(rejection);
+        }
+
+        if (NewsDecider.KarmaPrice(command, State) is not { } price)
+        {
+            // Free (a vote on one's own news): an ordinary command, appended by the shell.
+            var (refused, _) = await Run(command);
+            return refused is null ? Done(NewsId) : NewsCommandResult.Refused(refused);
         }
 
         var reason = string.Create(CultureInfo.InvariantCulture, $"vote {(direction == VoteDirection.Up ? "up" : "down")} {StreamId}");
         IReadOnlyList<RecordedEvent>? recorded;
         try
         {
-            recorded = await GrainFactory.GetGrain<IUserGrain>(userId).PayForVote(price.Minimum, price.Cost, reason, StreamId, Version, decision.Events);
+            recorded = await GrainFactory.GetGrain<IUserGrain>(userId).PayForVote(price.Minimum, price.Cost, reason, StreamId, version, decision.Events);
         }
         catch
         {
@@ -135,9 +156,12 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
         if (recorded is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.NotEnoughKarma(direction));
+            var notEnoughKarma = NewsRejections.NotEnoughKarma(direction);
+            ActorsMetrics.RecordDecision(nameof(NewsGrain), nameof(NewsCommand.Vote), "rejected", notEnoughKarma);
+            return NewsCommandResult.Refused(notEnoughKarma);
         }
 
+        ActorsMetrics.RecordDecision(nameof(NewsGrain), nameof(NewsCommand.Vote), "accepted", null);
         await LearnAsync(recorded);
         return Done(NewsId);
     }
@@ -146,16 +170,16 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     {
         if (!State.Exists)
         {
-            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+            return NewsCommandResult.Refused(NewsRejections.InvalidComment);
         }
 
         var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
         if (profile is null)
         {
-            return NewsCommandResult.Refused(NewsErrors.InvalidComment);
+            return NewsCommandResult.Refused(NewsRejections.InvalidComment);
         }
 
-        var (rejection, events) = await Run(new NewsCommand.PostComment(userId, profile.Username, parentId, body));
+        var (rejection, events) = await Run(new NewsCommand.PostComment(userId, profile.Username, parentId, body, _options.CommentMaxLength, clock.GetUtcNow()));
         return rejection is null
             ? Done(((CommentPosted)events[0].Data).CommentId, "insert")
             : NewsCommandResult.Refused(rejection);
@@ -164,16 +188,17 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     public async Task<NewsCommandResult> EditComment(long userId, long commentId, string body)
     {
         // Lamernews' convention: editing a comment to nothing deletes it.
+        var now = clock.GetUtcNow();
         var (command, op) = body.Length == 0
-            ? ((NewsCommand)new NewsCommand.DeleteComment(userId, commentId), "delete")
-            : (new NewsCommand.EditComment(userId, commentId, body), "update");
+            ? ((NewsCommand)new NewsCommand.DeleteComment(userId, commentId, _options.CommentEditTimeSeconds, now), "delete")
+            : (new NewsCommand.EditComment(userId, commentId, body, _options.CommentMaxLength, _options.CommentEditTimeSeconds, now), "update");
         var (rejection, _) = await Run(command);
         return rejection is null ? Done(commentId, op) : NewsCommandResult.Refused(rejection);
     }
 
     public async Task<NewsCommandResult> VoteComment(long userId, long commentId, VoteDirection direction)
     {
-        var (rejection, _) = await Run(new NewsCommand.VoteComment(userId, commentId, direction));
+        var (rejection, _) = await Run(new NewsCommand.VoteComment(userId, commentId, direction, clock.GetUtcNow()));
         return rejection is null ? Done(commentId) : NewsCommandResult.Refused(rejection);
     }
 
@@ -200,10 +225,11 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
 
     private NewsView ViewOf(NewsState s) => new(
         s.Id, s.Title, s.Url, s.AuthorId, s.Username, s.CreatedAt.ToUnixTimeSeconds(),
-        s.Upvoters.Count, s.Downvoters.Count, s.CommentCount, s.Score(_options), s.Deleted);
+        s.Upvoters.Count, s.Downvoters.Count, s.CommentCount, s.Score(_options), s.Deleted,
+        NewsDecider.EditableUntil(s, _options.NewsEditTimeSeconds));
 
     private Task<(Rejection? Rejection, IReadOnlyList<RecordedEvent> Events)> Run(NewsCommand command) =>
-        DecideAsync(state => NewsDecider.Decide(command, state, clock.GetUtcNow(), _options), command: command.GetType().Name);
+        DecideAsync(state => NewsDecider.Decide(command, state), command: command.GetType().Name);
 
     private async Task<bool> IsAdmin(long userId) =>
         (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile())?.IsAdmin ?? false;

@@ -34,8 +34,8 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
     {
         // Spend and vote in one commit. Spending first and appending the vote after (as before) lost the karma whenever
         // the vote's append failed, and nothing gave it back; one commit also costs one log write instead of two.
-        var (_, decision) = await PrepareAsync(state => UserDecider.Decide(new SpendKarma(minimum, cost, reason, time.GetUtcNow()), state));
-        ActorsMetrics.RecordDecision(nameof(UserGrain), nameof(SpendKarma), decision.Rejection is null ? "accepted" : "rejected", decision.Rejection);
+        var (_, decision) = await PrepareAsync(state => UserDecider.Decide(new UserCommand.SpendKarma(minimum, cost, reason, time.GetUtcNow()), state));
+        ActorsMetrics.RecordDecision(nameof(UserGrain), nameof(UserCommand.SpendKarma), decision.Rejection is null ? "accepted" : "rejected", decision.Rejection);
         if (decision.Rejection is not null)
         {
             return null;
@@ -46,15 +46,15 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
     }
 
     public async Task CreditKarma(int amount, string sourceStream, long sourceVersion) =>
-        await Handle(new CreditKarma(amount, sourceStream, sourceVersion, time.GetUtcNow()));
+        await Handle(new UserCommand.CreditKarma(amount, sourceStream, sourceVersion, time.GetUtcNow()));
 
     public async Task NoteReply(string sourceStream, long sourceVersion) =>
-        await Handle(new NoteReply(sourceStream, sourceVersion, time.GetUtcNow()));
+        await Handle(new UserCommand.NoteReply(sourceStream, sourceVersion, time.GetUtcNow()));
 
     public async Task<Rejection?> Create(NewUser user)
     {
         var id = this.GetPrimaryKeyLong();
-        var (rejection, _) = await Handle(new CreateUser(
+        var (rejection, _) = await Handle(new UserCommand.CreateUser(
             id, user.Username, user.PasswordHash, user.AuthToken, user.ApiSecret, _news.UserInitialKarma, time.GetUtcNow()));
         if (rejection is null)
         {
@@ -73,7 +73,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         }
 
         // Every authenticated request is activity: the hourly increment is applied here, once per interval.
-        await Handle(new TickKarma(_news.KarmaIncrementIntervalSeconds, _news.KarmaIncrementAmount, time.GetUtcNow()));
+        await Handle(new UserCommand.TickKarma(_news.KarmaIncrementIntervalSeconds, _news.KarmaIncrementAmount, time.GetUtcNow()));
         return new UserSession(
             State.Id, State.Username, State.Karma, State.IsAdmin, State.ApiSecret, State.Replies,
             State.KarmaIncrementedAt + TimeSpan.FromSeconds(_news.KarmaIncrementIntervalSeconds));
@@ -91,7 +91,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         }
 
         var old = State.AuthToken;
-        var (rejection, events) = await Handle(new RotateAuthToken(old, PasswordHashing.NewToken(), time.GetUtcNow()));
+        var (rejection, events) = await Handle(new UserCommand.RotateAuthToken(old, PasswordHashing.NewToken(), time.GetUtcNow()));
         if (rejection is null && events.Count > 0)
         {
             await GrainFactory.GetGrain<IAuthTokenGrain>(State.AuthToken).Bind(State.Id);
@@ -104,20 +104,20 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
 
     public async Task<Rejection?> UpdateProfile(string about, string email, string? passwordHash)
     {
-        var (rejection, _) = await Handle(new UpdateProfile(
+        var (rejection, _) = await Handle(new UserCommand.UpdateProfile(
             about, email, passwordHash, _users.AboutMaxLength, _users.EmailMaxLength, time.GetUtcNow()));
         return rejection;
     }
 
     public async Task<PasswordResetTicket> RequestPasswordReset(string email)
     {
-        var (rejection, _) = await Handle(new RequestPasswordReset(email, _news.PasswordResetDelaySeconds, time.GetUtcNow()));
+        var (rejection, _) = await Handle(new UserCommand.RequestPasswordReset(email, _news.PasswordResetDelaySeconds, time.GetUtcNow()));
         return rejection is null
             ? new PasswordResetTicket(null, State.AuthToken, State.Username)
             : new PasswordResetTicket(rejection, null, null);
     }
 
-    public async Task MarkRepliesRead() => await Handle(new MarkRepliesRead(time.GetUtcNow()));
+    public async Task MarkRepliesRead() => await Handle(new UserCommand.MarkRepliesRead(time.GetUtcNow()));
 
     private static bool SameToken(string given, string current) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(current));

@@ -9,11 +9,11 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "first"));
+        When(PostComment(Bob, "bob", -1, "first"));
         Then(new CommentPosted(NewsId, 1, -1, Bob, "bob", "first", null, T0));
         AndApplied();
 
-        When(new NewsCommand.PostComment(Carol, "carol", -1, "second"));
+        When(PostComment(Carol, "carol", -1, "second"));
         Then(new CommentPosted(NewsId, 2, -1, Carol, "carol", "second", null, T0));
     }
 
@@ -22,7 +22,7 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.PostComment(Carol, "carol", 1, "reply"));
+        When(PostComment(Carol, "carol", 1, "reply"));
 
         Then(new CommentPosted(NewsId, 2, 1, Carol, "carol", "reply", Bob, T0));
     }
@@ -32,9 +32,9 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Carol, "carol", 5, "reply"));
+        When(PostComment(Carol, "carol", 5, "reply"));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -42,9 +42,9 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, ""));
+        When(PostComment(Bob, "bob", -1, ""));
 
-        ThenRejected(NewsErrors.EmptyComment);
+        ThenRejected(NewsRejections.EmptyComment);
     }
 
     [Fact]
@@ -52,22 +52,22 @@ public class PostCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength + 1)));
-        ThenRejected(NewsErrors.CommentTooLong(Options.CommentMaxLength));
+        When(PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength + 1)));
+        ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
 
-        When(new NewsCommand.PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength)));
+        When(PostComment(Bob, "bob", -1, new string('c', Options.CommentMaxLength)));
         Assert.Single(Decided);
     }
 
     [Fact]
     public void Commenting_on_a_missing_or_deleted_news_is_refused()
     {
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
-        ThenRejected(NewsErrors.InvalidComment);
+        When(PostComment(Bob, "bob", -1, "hi"));
+        ThenRejected(NewsRejections.InvalidComment);
 
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
-        When(new NewsCommand.PostComment(Bob, "bob", -1, "hi"));
-        ThenRejected(NewsErrors.NewsDeleted);
+        When(PostComment(Bob, "bob", -1, "hi"));
+        ThenRejected(NewsRejections.NewsDeleted);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class EditCommentTests : NewsSpec
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
         Now = T0.AddSeconds(Options.CommentEditTimeSeconds - 1);
 
-        When(new NewsCommand.EditComment(Bob, 1, "better"));
+        When(EditComment(Bob, 1, "better"));
 
         Then(new CommentEdited(NewsId, 1, Bob, "better", Now));
     }
@@ -98,12 +98,12 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Carol, 1, "mine"));
-        ThenRejected(NewsErrors.InvalidComment);
+        When(EditComment(Carol, 1, "mine"));
+        ThenRejected(NewsRejections.InvalidComment);
 
         Now = T0.AddSeconds(Options.CommentEditTimeSeconds);
-        When(new NewsCommand.EditComment(Bob, 1, "late"));
-        ThenRejected(NewsErrors.InvalidComment);
+        When(EditComment(Bob, 1, "late"));
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -111,9 +111,9 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), new CommentDeleted(NewsId, 1, Bob, T0));
 
-        When(new NewsCommand.EditComment(Bob, 1, "back"));
+        When(EditComment(Bob, 1, "back"));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Bob, 1, "comment 1"));
+        When(EditComment(Bob, 1, "comment 1"));
 
         ThenNothingHappens();
     }
@@ -131,9 +131,9 @@ public class EditCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.EditComment(Bob, 1, new string('c', Options.CommentMaxLength + 1)));
+        When(EditComment(Bob, 1, new string('c', Options.CommentMaxLength + 1)));
 
-        ThenRejected(NewsErrors.CommentTooLong(Options.CommentMaxLength));
+        ThenRejected(NewsRejections.CommentTooLong(Options.CommentMaxLength));
     }
 }
 
@@ -144,7 +144,7 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), Comment(2, parent: 1, author: Carol, parentAuthor: Bob));
 
-        When(new NewsCommand.DeleteComment(Bob, 1));
+        When(DeleteComment(Bob, 1));
         Then(new CommentDeleted(NewsId, 1, Bob, T0));
         AndApplied();
 
@@ -158,7 +158,7 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob), new CommentDeleted(NewsId, 1, Bob, T0));
 
-        When(new NewsCommand.DeleteComment(Bob, 1));
+        When(DeleteComment(Bob, 1));
 
         ThenNothingHappens();
     }
@@ -168,9 +168,9 @@ public class DeleteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.DeleteComment(Alice, 1));
+        When(DeleteComment(Alice, 1));
 
-        ThenRejected(NewsErrors.InvalidComment);
+        ThenRejected(NewsRejections.InvalidComment);
     }
 }
 
@@ -181,12 +181,12 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Carol, 1, VoteDirection.Up));
+        When(VoteComment(Carol, 1, VoteDirection.Up));
         Then(new CommentUpvoted(NewsId, 1, Carol, T0));
         AndApplied();
 
-        When(new NewsCommand.VoteComment(Carol, 1, VoteDirection.Down));
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        When(VoteComment(Carol, 1, VoteDirection.Down));
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]
@@ -194,9 +194,9 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Bob, 1, VoteDirection.Down));
+        When(VoteComment(Bob, 1, VoteDirection.Down));
 
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]
@@ -204,9 +204,9 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.VoteComment(Carol, 9, VoteDirection.Up));
+        When(VoteComment(Carol, 9, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.CommentVoteRefused);
+        ThenRejected(NewsRejections.CommentVoteRefused);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public class VoteCommentTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), Comment(1, author: Bob));
 
-        When(new NewsCommand.VoteComment(Alice, 1, VoteDirection.Down));
+        When(VoteComment(Alice, 1, VoteDirection.Down));
 
         Then(new CommentDownvoted(NewsId, 1, Alice, T0));
     }

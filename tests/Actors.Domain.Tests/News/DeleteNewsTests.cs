@@ -10,7 +10,7 @@ public class DeleteNewsTests : NewsSpec
         Given(Submitted(), AutoVote());
         Now = T0.AddSeconds(60);
 
-        When(new NewsCommand.Delete(Alice, false));
+        When(Delete(Alice, false));
 
         Then(new NewsDeleted(NewsId, Alice, Now));
     }
@@ -21,10 +21,10 @@ public class DeleteNewsTests : NewsSpec
         Given(Submitted(), AutoVote());
         Now = T0.AddSeconds(Options.NewsEditTimeSeconds + 1);
 
-        When(new NewsCommand.Delete(Alice, false));
-        ThenRejected(NewsErrors.DeleteRefused);
+        When(Delete(Alice, false));
+        ThenRejected(NewsRejections.DeleteRefused);
 
-        When(new NewsCommand.Delete(Carol, true));
+        When(Delete(Carol, true));
         Then(new NewsDeleted(NewsId, Carol, Now));
     }
 
@@ -33,17 +33,17 @@ public class DeleteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.Delete(Bob, false));
+        When(Delete(Bob, false));
 
-        ThenRejected(NewsErrors.DeleteRefused);
+        ThenRejected(NewsRejections.DeleteRefused);
     }
 
     [Fact]
     public void A_missing_news_cannot_be_deleted()
     {
-        When(new NewsCommand.Delete(Alice, true));
+        When(Delete(Alice, true));
 
-        ThenRejected(NewsErrors.DeleteRefused);
+        ThenRejected(NewsRejections.DeleteRefused);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class DeleteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
 
-        When(new NewsCommand.Delete(Alice, false));
+        When(Delete(Alice, false));
 
         ThenNothingHappens();
     }

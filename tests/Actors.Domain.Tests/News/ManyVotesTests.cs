@@ -25,8 +25,8 @@ public class ManyVotesTests : NewsSpec
 
         for (long voter = 100; voter < 100 + Voters; voter += 997)
         {
-            When(new NewsCommand.Vote(voter, VoteDirection.Up));
-            ThenRejected(NewsErrors.DuplicatedVote);
+            When(Vote(voter, VoteDirection.Up));
+            ThenRejected(NewsRejections.DuplicatedVote);
         }
     }
 
@@ -45,7 +45,7 @@ public class ManyVotesTests : NewsSpec
         Given(History());
         var before = State;
 
-        When(new NewsCommand.Vote(Carol, VoteDirection.Up));
+        When(Vote(Carol, VoteDirection.Up));
         AndApplied();
 
         Assert.True(State.HasVoted(Carol));

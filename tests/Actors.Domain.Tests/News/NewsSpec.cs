@@ -25,7 +25,29 @@ public abstract class NewsSpec
     /// <summary>The events of the command just decided.</summary>
     protected IReadOnlyList<INewsEvent> Decided => _decision.Events;
 
-    protected void When(NewsCommand command) => _decision = NewsDecider.Decide(command, _state, Now, Options);
+    protected void When(NewsCommand command) => _decision = NewsDecider.Decide(command, _state);
+
+    // The commands as the grain builds them: the settings from Options, the time from Now (read when the command is made).
+    protected NewsCommand.Submit Submit(long newsId, long user, string username, string title, string url, string text) =>
+        new(newsId, user, username, title, url, text, PostLimits.Of(Options), Now);
+
+    /// <summary>An edit; unless told otherwise, the grain holds the claim on the link asked for.</summary>
+    protected NewsCommand.Edit Edit(long user, bool isAdmin, string title, string url, string text, bool linkClaimed = true) =>
+        new(user, isAdmin, title, url, text, linkClaimed ? url : null, PostLimits.Of(Options), Options.NewsEditTimeSeconds, Now);
+
+    protected NewsCommand.Delete Delete(long user, bool isAdmin) => new(user, isAdmin, Options.NewsEditTimeSeconds, Now);
+
+    protected NewsCommand.Vote Vote(long user, VoteDirection direction) => new(user, direction, VotePrices.Of(Options), Now);
+
+    protected NewsCommand.PostComment PostComment(long user, string username, long parentId, string body) =>
+        new(user, username, parentId, body, Options.CommentMaxLength, Now);
+
+    protected NewsCommand.EditComment EditComment(long user, long commentId, string body) =>
+        new(user, commentId, body, Options.CommentMaxLength, Options.CommentEditTimeSeconds, Now);
+
+    protected NewsCommand.DeleteComment DeleteComment(long user, long commentId) => new(user, commentId, Options.CommentEditTimeSeconds, Now);
+
+    protected NewsCommand.VoteComment VoteComment(long user, long commentId, VoteDirection direction) => new(user, commentId, direction, Now);
 
     protected void Then(params INewsEvent[] expected)
     {

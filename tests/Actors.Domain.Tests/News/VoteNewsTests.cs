@@ -9,7 +9,7 @@ public class VoteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.Vote(Bob, VoteDirection.Up));
+        When(Vote(Bob, VoteDirection.Up));
 
         Then(new NewsUpvoted(NewsId, Bob, Alice, Options.NewsUpvoteKarmaTransfered, T0));
     }
@@ -19,7 +19,7 @@ public class VoteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.Vote(Bob, VoteDirection.Down));
+        When(Vote(Bob, VoteDirection.Down));
 
         Then(new NewsDownvoted(NewsId, Bob, Alice, T0));
     }
@@ -31,12 +31,12 @@ public class VoteNewsTests : NewsSpec
     public void Voting_twice_on_the_same_news_is_refused_in_either_direction(VoteDirection first, VoteDirection second)
     {
         Given(Submitted(), AutoVote());
-        When(new NewsCommand.Vote(Bob, first));
+        When(Vote(Bob, first));
         AndApplied();
 
-        When(new NewsCommand.Vote(Bob, second));
+        When(Vote(Bob, second));
 
-        ThenRejected(NewsErrors.DuplicatedVote);
+        ThenRejected(NewsRejections.DuplicatedVote);
     }
 
     [Fact]
@@ -44,17 +44,17 @@ public class VoteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        When(new NewsCommand.Vote(Alice, VoteDirection.Down));
+        When(Vote(Alice, VoteDirection.Down));
 
-        ThenRejected(NewsErrors.DuplicatedVote);
+        ThenRejected(NewsRejections.DuplicatedVote);
     }
 
     [Fact]
     public void Voting_on_a_missing_news_is_refused()
     {
-        When(new NewsCommand.Vote(Bob, VoteDirection.Up));
+        When(Vote(Bob, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.NoSuchNews);
+        ThenRejected(NewsRejections.NoSuchNews);
     }
 
     [Fact]
@@ -62,9 +62,9 @@ public class VoteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote(), new NewsDeleted(NewsId, Alice, T0));
 
-        When(new NewsCommand.Vote(Bob, VoteDirection.Up));
+        When(Vote(Bob, VoteDirection.Up));
 
-        ThenRejected(NewsErrors.NewsDeleted);
+        ThenRejected(NewsRejections.NewsDeleted);
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public class VoteNewsTests : NewsSpec
     {
         Given(Submitted(), AutoVote());
 
-        Assert.Equal((1, 1), NewsDecider.KarmaPrice(new NewsCommand.Vote(Bob, VoteDirection.Up), State, Options));
-        Assert.Equal((30, 6), NewsDecider.KarmaPrice(new NewsCommand.Vote(Bob, VoteDirection.Down), State, Options));
-        Assert.Null(NewsDecider.KarmaPrice(new NewsCommand.Vote(Alice, VoteDirection.Up), State, Options));
+        Assert.Equal((1, 1), NewsDecider.KarmaPrice(Vote(Bob, VoteDirection.Up), State));
+        Assert.Equal((30, 6), NewsDecider.KarmaPrice(Vote(Bob, VoteDirection.Down), State));
+        Assert.Null(NewsDecider.KarmaPrice(Vote(Alice, VoteDirection.Up), State));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Actors.Tests.Users;
 
 public class CreateUserTests
 {
-    private static CreateUser Command(long id = Id, string name = "alice") => new(id, name, "hash-1", Token, Secret, 1, T0);
+    private static UserCommand.CreateUser Command(long id = Id, string name = "alice") => new(id, name, "hash-1", Token, Secret, 1, T0);
 
     [Fact]
     public void A_new_user_is_created_with_credentials_in_a_separate_event_and_the_initial_karma()
@@ -51,7 +51,7 @@ public class RotateAuthTokenTests
     {
         var state = Given(Registered());
 
-        var events = state.Then(new RotateAuthToken(Token, NewToken, T0.AddMinutes(1)));
+        var events = state.Then(new UserCommand.RotateAuthToken(Token, NewToken, T0.AddMinutes(1)));
 
         Assert.Equal<IUserEvent>([new UserAuthTokenRotated(Id, NewToken, T0.AddMinutes(1))], events);
         var after = Given([.. Registered(), .. events]);
@@ -62,14 +62,14 @@ public class RotateAuthTokenTests
     [Fact]
     public void Logging_out_a_token_that_is_no_longer_current_changes_nothing()
     {
-        Assert.Empty(Given(Registered()).Then(new RotateAuthToken("9999999999999999999999999999999999999999", NewToken, T0)));
-        Assert.Empty(Given(Registered()).Repeated(new RotateAuthToken(Token, NewToken, T0)));
+        Assert.Empty(Given(Registered()).Then(new UserCommand.RotateAuthToken("9999999999999999999999999999999999999999", NewToken, T0)));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.RotateAuthToken(Token, NewToken, T0)));
     }
 
     [Fact]
     public void An_unknown_user_cannot_log_out()
     {
-        Assert.Equal(UserRejections.Unknown, Given().Rejected(new RotateAuthToken(Token, NewToken, T0)));
+        Assert.Equal(UserRejections.Unknown, Given().Rejected(new UserCommand.RotateAuthToken(Token, NewToken, T0)));
     }
 }
 
@@ -78,7 +78,7 @@ public class UpdateProfileTests
     [Fact]
     public void About_and_email_are_cut_to_their_maximum_lengths()
     {
-        var events = Given(Registered()).Then(new UpdateProfile(new string('a', 5000), new string('e', 300), null, 4096, 256, T0));
+        var events = Given(Registered()).Then(new UserCommand.UpdateProfile(new string('a', 5000), new string('e', 300), null, 4096, 256, T0));
 
         var updated = Assert.IsType<UserProfileUpdated>(Assert.Single(events));
         Assert.Equal(4096, updated.About.Length);
@@ -90,7 +90,7 @@ public class UpdateProfileTests
     {
         var about = new string('a', 4095) + "😀";
 
-        var updated = (UserProfileUpdated)Given(Registered()).Then(new UpdateProfile(about, "", null, 4096, 256, T0)).Single();
+        var updated = (UserProfileUpdated)Given(Registered()).Then(new UserCommand.UpdateProfile(about, "", null, 4096, 256, T0)).Single();
 
         Assert.Equal(4095, updated.About.Length);
     }
@@ -98,7 +98,7 @@ public class UpdateProfileTests
     [Fact]
     public void A_new_password_hash_is_its_own_event()
     {
-        var events = Given(Registered()).Then(new UpdateProfile("", "", "hash-2", 4096, 256, T0));
+        var events = Given(Registered()).Then(new UserCommand.UpdateProfile("", "", "hash-2", 4096, 256, T0));
 
         Assert.Equal<IUserEvent>([new UserPasswordChanged(Id, "hash-2", T0)], events);
     }
@@ -106,7 +106,7 @@ public class UpdateProfileTests
     [Fact]
     public void The_same_profile_again_is_already_done()
     {
-        Assert.Empty(Given(Registered()).Repeated(new UpdateProfile("about", "a@example.com", "hash-2", 4096, 256, T0)));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.UpdateProfile("about", "a@example.com", "hash-2", 4096, 256, T0)));
     }
 }
 
@@ -117,7 +117,7 @@ public class TickKarmaTests
     {
         var at = T0.AddSeconds(3601);
 
-        var events = Given(Registered()).Then(new TickKarma(3600, 1, at));
+        var events = Given(Registered()).Then(new UserCommand.TickKarma(3600, 1, at));
 
         Assert.Equal<IUserEvent>([new UserKarmaIncremented(Id, 1, at)], events);
     }
@@ -125,13 +125,13 @@ public class TickKarmaTests
     [Fact]
     public void Within_the_interval_nothing_happens()
     {
-        Assert.Empty(Given(Registered()).Then(new TickKarma(3600, 1, T0.AddSeconds(3600))));
+        Assert.Empty(Given(Registered()).Then(new UserCommand.TickKarma(3600, 1, T0.AddSeconds(3600))));
     }
 
     [Fact]
     public void The_tick_counts_once_per_interval()
     {
-        Assert.Empty(Given(Registered()).Repeated(new TickKarma(3600, 1, T0.AddHours(5))));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.TickKarma(3600, 1, T0.AddHours(5))));
     }
 }
 
@@ -140,7 +140,7 @@ public class SpendKarmaTests
     [Fact]
     public void Karma_at_the_minimum_can_be_spent()
     {
-        var events = Given(Registered()).Then(new SpendKarma(1, 1, "up-vote news-3", T0));
+        var events = Given(Registered()).Then(new UserCommand.SpendKarma(1, 1, "up-vote news-3", T0));
 
         Assert.Equal<IUserEvent>([new UserKarmaSpent(Id, 1, "up-vote news-3", T0)], events);
         Assert.Equal(0, Given([.. Registered(), .. events]).Karma);
@@ -149,16 +149,16 @@ public class SpendKarmaTests
     [Fact]
     public void Karma_below_the_minimum_is_not_spent()
     {
-        Assert.Equal(UserRejections.NotEnoughKarma, Given(Registered()).Rejected(new SpendKarma(30, 6, "down-vote", T0)));
+        Assert.Equal(UserRejections.NotEnoughKarma, Given(Registered()).Rejected(new UserCommand.SpendKarma(30, 6, "down-vote", T0)));
     }
 
     [Fact]
     public void A_spent_karma_point_cannot_be_spent_twice()
     {
         var state = Given(Registered());
-        var once = state.Then(new SpendKarma(1, 1, "up-vote", T0)).Aggregate(state, UserDecider.Evolve);
+        var once = state.Then(new UserCommand.SpendKarma(1, 1, "up-vote", T0)).Aggregate(state, UserDecider.Evolve);
 
-        Assert.Equal(UserRejections.NotEnoughKarma, once.Rejected(new SpendKarma(1, 1, "up-vote", T0)));
+        Assert.Equal(UserRejections.NotEnoughKarma, once.Rejected(new UserCommand.SpendKarma(1, 1, "up-vote", T0)));
     }
 }
 
@@ -167,7 +167,7 @@ public class CreditKarmaTests
     [Fact]
     public void An_event_of_another_aggregate_credits_karma()
     {
-        var events = Given(Registered()).Then(new CreditKarma(1, "news-4", 2, T0));
+        var events = Given(Registered()).Then(new UserCommand.CreditKarma(1, "news-4", 2, T0));
 
         Assert.Equal<IUserEvent>([new UserKarmaCredited(Id, 1, "news-4", 2, T0)], events);
     }
@@ -175,7 +175,7 @@ public class CreditKarmaTests
     [Fact]
     public void The_same_source_event_credits_once()
     {
-        Assert.Empty(Given(Registered()).Repeated(new CreditKarma(1, "news-4", 2, T0)));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.CreditKarma(1, "news-4", 2, T0)));
     }
 
     [Fact]
@@ -183,9 +183,9 @@ public class CreditKarmaTests
     {
         var state = Given([.. Registered(), new UserKarmaCredited(Id, 1, "news-4", 5, T0)]);
 
-        Assert.Empty(state.Then(new CreditKarma(1, "news-4", 3, T0)));
-        Assert.Single(state.Then(new CreditKarma(1, "news-4", 6, T0)));
-        Assert.Single(state.Then(new CreditKarma(1, "news-5", 1, T0)));
+        Assert.Empty(state.Then(new UserCommand.CreditKarma(1, "news-4", 3, T0)));
+        Assert.Single(state.Then(new UserCommand.CreditKarma(1, "news-4", 6, T0)));
+        Assert.Single(state.Then(new UserCommand.CreditKarma(1, "news-5", 1, T0)));
     }
 }
 
@@ -196,8 +196,8 @@ public class NoteReplyTests
     {
         var state = Given(Registered());
 
-        Assert.Single(state.Then(new NoteReply("news-4", 3, T0)));
-        Assert.Empty(state.Repeated(new NoteReply("news-4", 3, T0)));
+        Assert.Single(state.Then(new UserCommand.NoteReply("news-4", 3, T0)));
+        Assert.Empty(state.Repeated(new UserCommand.NoteReply("news-4", 3, T0)));
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public class NoteReplyTests
     {
         var state = Given([.. Registered(), new UserKarmaCredited(Id, 1, "news-4", 9, T0)]);
 
-        Assert.Single(state.Then(new NoteReply("news-4", 3, T0)));
+        Assert.Single(state.Then(new UserCommand.NoteReply("news-4", 3, T0)));
     }
 }
 
@@ -216,7 +216,7 @@ public class MarkRepliesReadTests
     {
         var state = Given([.. Registered(), new UserReplyNoted(Id, "news-1", 1, T0), new UserReplyNoted(Id, "news-1", 2, T0)]);
 
-        var events = state.Then(new MarkRepliesRead(T0));
+        var events = state.Then(new UserCommand.MarkRepliesRead(T0));
 
         Assert.Equal(2, state.Replies);
         Assert.Equal(0, Given([.. Registered(), new UserReplyNoted(Id, "news-1", 1, T0), .. events]).Replies);
@@ -225,7 +225,7 @@ public class MarkRepliesReadTests
     [Fact]
     public void With_no_unread_replies_nothing_happens()
     {
-        Assert.Empty(Given(Registered()).Then(new MarkRepliesRead(T0)));
+        Assert.Empty(Given(Registered()).Then(new UserCommand.MarkRepliesRead(T0)));
     }
 }
 
@@ -236,23 +236,23 @@ public class RequestPasswordResetTests
     [Fact]
     public void A_matching_email_records_the_request()
     {
-        Assert.Equal<IUserEvent>([new UserPasswordResetRequested(Id, T0)], WithEmail().Then(new RequestPasswordReset("a@example.com", 86400, T0)));
+        Assert.Equal<IUserEvent>([new UserPasswordResetRequested(Id, T0)], WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0)));
     }
 
     [Fact]
     public void A_different_or_missing_email_does_not_match()
     {
-        Assert.Equal(UserRejections.ResetNoMatch, WithEmail().Rejected(new RequestPasswordReset("b@example.com", 86400, T0)));
-        Assert.Equal(UserRejections.ResetNoMatch, Given(Registered()).Rejected(new RequestPasswordReset("", 86400, T0)));
+        Assert.Equal(UserRejections.ResetNoMatch, WithEmail().Rejected(new UserCommand.RequestPasswordReset("b@example.com", 86400, T0)));
+        Assert.Equal(UserRejections.ResetNoMatch, Given(Registered()).Rejected(new UserCommand.RequestPasswordReset("", 86400, T0)));
     }
 
     [Fact]
     public void A_second_request_within_the_delay_is_refused_and_one_after_it_is_accepted()
     {
-        var state = WithEmail().Then(new RequestPasswordReset("a@example.com", 86400, T0)).Aggregate(WithEmail(), UserDecider.Evolve);
+        var state = WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0)).Aggregate(WithEmail(), UserDecider.Evolve);
 
-        Assert.Equal(UserRejections.ResetTooSoon, state.Rejected(new RequestPasswordReset("a@example.com", 86400, T0.AddHours(23))));
-        Assert.Single(state.Then(new RequestPasswordReset("a@example.com", 86400, T0.AddSeconds(86401))));
+        Assert.Equal(UserRejections.ResetTooSoon, state.Rejected(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0.AddHours(23))));
+        Assert.Single(state.Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0.AddSeconds(86401))));
     }
 }
 

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using Actors.Accounts;
 using Actors.EventSourcing;
 using Actors.Hosting;
-using Actors.News;
-using Actors.Tests.Users;
-using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using static Actors.Tests.Accounts.AccountTestKit;
@@ -135,24 +132,5 @@ public class UnconfirmedAppendTests(LossyLogCluster cluster) : IClassFixture<Los
         Assert.Equal(("completed", "completed"), (made.View!.Status, repeated.View!.Status));
         Assert.Equal((700L, 300L), (await from.Balance(), await to.Balance()));
         Assert.Single(await from.GetHistory(), e => e.Data is TransferSent);
-    }
-
-    [Fact]
-    public async Task A_vote_whose_commit_fails_spends_no_karma_and_can_be_cast_again()
-    {
-        var grains = cluster.Cluster.Client;
-        var author = await SignUp.NewUserAsync(grains);
-        var voter = await SignUp.NewUserAsync(grains);
-        var submitted = await grains.GetGrain<INewsAuthorGrain>(author).Submit("A title", $"https://example.com/{Guid.NewGuid():N}", "");
-        var news = grains.GetGrain<INewsGrain>(submitted.Id);
-        var karma = (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma;
-        cluster.Log.RefuseNextAppendOf<NewsUpvoted>(EventStreams.StreamOf(NewsStreams.Category, submitted.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-        await Assert.ThrowsAsync<EventLogUnavailableException>(() => news.Vote(voter, VoteDirection.Up));
-        Assert.Equal(karma, (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma);
-
-        Assert.Null((await news.Vote(voter, VoteDirection.Up)).Rejection);
-        Assert.Equal(karma - 1, (await grains.GetGrain<IUserGrain>(voter).GetProfile())!.Karma);
-        Assert.Equal(2, (await news.Get())!.Up);
     }
 }

@@ -51,7 +51,7 @@ public class CommentAndActivityTests(ClusterFixture fixture) : NewsGrainTestBase
         await News(id).PostComment(alice, -1, "hi");
 
         Assert.Null((await News(id).VoteComment(bob, 1, VoteDirection.Down)).Rejection);
-        Assert.Equal(NewsErrors.CommentVoteRefused, (await News(id).VoteComment(bob, 1, VoteDirection.Up)).Rejection);
+        Assert.Equal(NewsRejections.CommentVoteRefused, (await News(id).VoteComment(bob, 1, VoteDirection.Up)).Rejection);
 
         var comment = (await News(id).GetThread(bob))!.Comments.Single();
         Assert.Equal((1, 1, VoteDirection.Down), (comment.Up, comment.Down, comment.Voted));

@@ -91,7 +91,7 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
 
         var second = await Grains.GetGrain<INewsAuthorGrain>(alice).Submit("Again", FreshUrl(), "");
 
-        Assert.Equal(NewsErrors.SubmittedTooRecently(new NewsOptions().NewsSubmissionBreakSeconds - 100), second.Rejection);
+        Assert.Equal(NewsRejections.SubmittedTooRecently(new NewsOptions().NewsSubmissionBreakSeconds - 100), second.Rejection);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
         var oldUrl = FreshUrl();
         var mine = await Submit(alice, oldUrl);
 
-        Assert.Equal(NewsErrors.EditRefused, (await News(mine).Edit(alice, "T", taken, "")).Rejection);
+        Assert.Equal(NewsRejections.EditRefused, (await News(mine).Edit(alice, "T", taken, "")).Rejection);
         var newUrl = FreshUrl();
         Assert.Null((await News(mine).Edit(alice, "T", newUrl, "")).Rejection);
 
@@ -135,13 +135,28 @@ public class SubmissionTests(ClusterFixture fixture) : NewsGrainTestBase(fixture
     }
 
     [Fact]
+    public async Task The_views_tell_until_when_the_author_may_edit_and_a_deleted_news_has_no_window()
+    {
+        var alice = await NewUser();
+        var id = await Submit(alice);
+
+        var view = (await News(id).Get())!;
+        Assert.Equal(view.CreatedAt + new NewsOptions().NewsEditTimeSeconds, view.EditableUntil);
+        await Eventually(async () => (await Ranking.GetMany([id])).SingleOrDefault()?.EditableUntil == view.EditableUntil, "the lists show the same window");
+
+        Assert.Null((await News(id).Delete(alice)).Rejection);
+        Assert.Null((await News(id).Get())!.EditableUntil);
+        await Eventually(async () => (await Ranking.GetMany([id])).SingleOrDefault() is { Deleted: true, EditableUntil: null }, "the lists close it too");
+    }
+
+    [Fact]
     public async Task An_admin_may_delete_someone_elses_old_news_and_it_leaves_the_lists()
     {
         var alice = await NewUser();
         var admin = await Admin();
         var id = await Submit(alice);
         Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(NewsErrors.DeleteRefused, (await News(id).Delete(alice)).Rejection);
+        Assert.Equal(NewsRejections.DeleteRefused, (await News(id).Delete(alice)).Rejection);
 
         await Eventually(async () => (await LatestIds()).Contains(id), "the news is listed");
 

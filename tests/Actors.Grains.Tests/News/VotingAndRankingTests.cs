@@ -32,7 +32,7 @@ public class VotingAndRankingTests(ClusterFixture fixture) : NewsGrainTestBase(f
 
         var result = await News(id).Vote(bob, VoteDirection.Down);
 
-        Assert.Equal(NewsErrors.NotEnoughKarma(VoteDirection.Down), result.Rejection);
+        Assert.Equal(NewsRejections.NotEnoughKarma(VoteDirection.Down), result.Rejection);
         Assert.Equal(1, (await Grains.GetGrain<IUserGrain>(bob).GetProfile())!.Karma);
     }
 
@@ -48,7 +48,7 @@ public class VotingAndRankingTests(ClusterFixture fixture) : NewsGrainTestBase(f
         Assert.Equal(0, (await Grains.GetGrain<IUserGrain>(bob).GetProfile())!.Karma);
         await Eventually(async () => (await Grains.GetGrain<IUserGrain>(alice).GetProfile())!.Karma == 2, "the author is credited");
         var second = await Submit(await NewUser());
-        Assert.Equal(NewsErrors.NotEnoughKarma(VoteDirection.Up), (await News(second).Vote(bob, VoteDirection.Up)).Rejection);
+        Assert.Equal(NewsRejections.NotEnoughKarma(VoteDirection.Up), (await News(second).Vote(bob, VoteDirection.Up)).Rejection);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class VotingAndRankingTests(ClusterFixture fixture) : NewsGrainTestBase(f
 
         var again = await News(id).Vote(bob, VoteDirection.Up);
 
-        Assert.Equal(NewsErrors.DuplicatedVote, again.Rejection);
+        Assert.Equal(NewsRejections.DuplicatedVote, again.Rejection);
         Assert.Equal(0, (await Grains.GetGrain<IUserGrain>(bob).GetProfile())!.Karma);
     }
 
@@ -112,8 +112,8 @@ public class VotingAndRankingTests(ClusterFixture fixture) : NewsGrainTestBase(f
         var id = await Submit(alice);
         await News(id).Delete(alice);
 
-        Assert.Equal(NewsErrors.NewsDeleted, (await News(id).Vote(bob, VoteDirection.Up)).Rejection);
-        Assert.Equal(NewsErrors.NewsDeleted, (await News(id).PostComment(bob, -1, "hi")).Rejection);
+        Assert.Equal(NewsRejections.NewsDeleted, (await News(id).Vote(bob, VoteDirection.Up)).Rejection);
+        Assert.Equal(NewsRejections.NewsDeleted, (await News(id).PostComment(bob, -1, "hi")).Rejection);
         await Eventually(async () => (await Ranking.GetMany([id])).SingleOrDefault()?.Deleted == true, "the deletion reaches the lists");
         Assert.DoesNotContain(id, await TopIds());
         Assert.Equal(1, (await Ranking.GetMany([id])).Single().Up);

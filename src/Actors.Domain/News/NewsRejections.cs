@@ -4,7 +4,7 @@ namespace Actors.News;
 /// The rejections of the news slice. Messages are the Lamernews sentences (the API shows them verbatim); the ones
 /// Lamernews lacks belong to rules this project added (see the decisions table of the reference).
 /// </summary>
-public static class NewsErrors
+public static class NewsRejections
 {
     public static readonly Rejection TitleAndUrlOrTextRequired =
         new("news.title-and-url-or-text-required", "Please specify a news title and address or text.");
