@@ -45,11 +45,10 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
         // A new transfer's commit expects its stream empty, so legs decided afresh for an old id are never written (the
         // version-0 fence): only a transfer an older version left half done may need its forgotten legs recalled.
         var recalled = commit.TransferVersion > 0 ? await RecallAsync(commit.TransferId) : null;
-        var (version, decision) = await PrepareAsync(state =>
-            AccountDecider.Decide(command, recalled is null ? state : TransferIdRetention.Recall(state, recalled)));
+        var (version, decision) = await PrepareAsync(
+            state => AccountDecider.Decide(command, recalled is null ? state : TransferIdRetention.Recall(state, recalled)), LegName(leg.Kind));
         if (decision.Rejection is { } refusal)
         {
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.Kind.ToString(), "rejected", refusal);
             return TransferCommitted.Refused(refusal, Id);
         }
 
@@ -72,8 +71,7 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
         if (outcome.Recorded is { } recorded)
         {
-            await LearnAsync(recorded[index + 1]);
-            ActorsMetrics.RecordDecision(nameof(AccountGrain), leg.Kind.ToString(), "accepted", null);
+            await LearnAsync(recorded[index + 1], LegName(leg.Kind));
         }
         else if (outcome.Moved is not null)
         {
@@ -82,6 +80,14 @@ public sealed class AccountGrain([FromKeyedServices(DomainClock.Key)] TimeProvid
 
         return outcome;
     }
+
+    private static string LegName(TransferLegKind kind) => kind switch
+    {
+        TransferLegKind.Send => nameof(AccountCommand.Send),
+        TransferLegKind.Receive => nameof(AccountCommand.Receive),
+        TransferLegKind.Settle => nameof(AccountCommand.Settle),
+        _ => nameof(AccountCommand.Refund),
+    };
 
     /// <summary>The last account of the commit appends every leg and the transfer's events, all or nothing.</summary>
     private async Task<TransferCommitted> AppendCommitAsync(TransferCommit commit, PreparedLeg mine)

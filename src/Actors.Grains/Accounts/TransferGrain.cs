@@ -144,9 +144,8 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
             if (outcome.Recorded is { } recorded)
             {
-                await LearnAsync(recorded[0]);
+                await LearnAsync(recorded[0], name);
                 _recordedHere = true;
-                ActorsMetrics.RecordDecision(nameof(TransferGrain), name, "accepted", null);
                 return null;
             }
 

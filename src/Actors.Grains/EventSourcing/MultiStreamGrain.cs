@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Actors.Observability;
 
 namespace Actors.EventSourcing;
@@ -15,9 +16,11 @@ public abstract class MultiStreamGrain<TState, TEvent> : EventSourcedGrain<TStat
 {
     /// <summary>
     /// Decides <paramref name="decide"/> on the current state without appending. The answer holds the version the
-    /// events must be appended at (by <see cref="AppendTogetherAsync"/>, here or in another aggregate).
+    /// events must be appended at (by <see cref="AppendTogetherAsync"/>, here or in another aggregate). A refusal is
+    /// counted here (it is final); an acceptance where its events are recorded.
     /// </summary>
-    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(Func<TState, Decision<TEvent>> decide)
+    protected async Task<(long Version, Decision<TEvent> Decision)> PrepareAsync(
+        Func<TState, Decision<TEvent>> decide, [CallerMemberName] string command = "")
     {
         await EnsureLoadedAsync();
         var decision = decide(State);
@@ -26,15 +29,26 @@ public abstract class MultiStreamGrain<TState, TEvent> : EventSourcedGrain<TStat
             decision = decide(State); // a refusal is final for the caller: make sure it is not one from an older state
         }
 
+        if (decision.Rejection is { } rejection)
+        {
+            ActorsMetrics.RecordDecision(GetType().Name, command, "rejected", rejection);
+        }
+
         return (Version, decision);
     }
 
     /// <summary>
     /// Takes in events another writer appended to this stream on this aggregate's behalf (prepared here). Events already
-    /// known are ignored; anything else than the next events of this state is read from the log instead.
+    /// known are ignored; anything else than the next events of this state is read from the log instead. The command
+    /// they were decided for, when given, is counted as accepted.
     /// </summary>
-    protected async Task LearnAsync(IReadOnlyList<RecordedEvent> committed)
+    protected async Task LearnAsync(IReadOnlyList<RecordedEvent> committed, string? command = null)
     {
+        if (command is not null)
+        {
+            ActorsMetrics.RecordDecision(GetType().Name, command, committed.Count == 0 ? "unchanged" : "accepted", null);
+        }
+
         if (committed.Count == 0 || committed[^1].Version <= Version)
         {
             return;
@@ -54,11 +68,11 @@ public abstract class MultiStreamGrain<TState, TEvent> : EventSourcedGrain<TStat
     /// Appends <paramref name="events"/> to this stream at the current version together with <paramref name="others"/>,
     /// all or nothing, in one commit (<see cref="IEventLog.AppendAtomicallyAsync"/>; the others first, in order), and
     /// evolves this state with its own. Returns the recorded events per stream: this one's first, then the others' in order. The other aggregates
-    /// learn of theirs from the caller (<see cref="LearnAsync"/>).
+    /// learn of theirs from the caller (<see cref="LearnAsync"/>). The command they were decided for, when given, is counted.
     /// </summary>
     /// <exception cref="WrongExpectedVersionException">A stream had moved on; nothing was written.</exception>
     protected async Task<IReadOnlyList<IReadOnlyList<RecordedEvent>>> AppendTogetherAsync(
-        IReadOnlyList<TEvent> events, IReadOnlyList<StreamAppend> others, string? causationId = null)
+        IReadOnlyList<TEvent> events, IReadOnlyList<StreamAppend> others, string? causationId = null, string? command = null)
     {
         // This stream's events last in the commit: the others' (e.g. the record of the transfer a leg belongs to) get
         // the lower positions, so a reader that has reached this stream's events has reached theirs.
@@ -101,6 +115,10 @@ public abstract class MultiStreamGrain<TState, TEvent> : EventSourcedGrain<TStat
         }
 
         Apply(recorded[0]);
+        if (command is not null)
+        {
+            ActorsMetrics.RecordDecision(GetType().Name, command, recorded[0].Count == 0 ? "unchanged" : "accepted", null);
+        }
         foreach (var stream in recorded)
         {
             await PublishAsync(stream); // in-memory mode: the writer delivers every stream it wrote

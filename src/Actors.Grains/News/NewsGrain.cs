@@ -128,10 +128,9 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
         // price is then recorded by the voter's grain, which checks and spends the karma (parallel votes of one user
         // cannot overspend) and appends the vote with the spend in one commit (PayForVote). This grain keeps its turn
         // meanwhile, so the version it hands over stays its stream's; it takes the recorded vote in afterwards.
-        var (version, decision) = await PrepareAsync(state => NewsDecider.Decide(command, state));
+        var (version, decision) = await PrepareAsync(state => NewsDecider.Decide(command, state), nameof(NewsCommand.Vote));
         if (decision.Rejection is { } rejection)
         {
-            ActorsMetrics.RecordDecision(nameof(NewsGrain), nameof(NewsCommand.Vote), "rejected", rejection);
             return NewsCommandResult.Refused(rejection);
         }
 
@@ -161,8 +160,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
             return NewsCommandResult.Refused(notEnoughKarma);
         }
 
-        ActorsMetrics.RecordDecision(nameof(NewsGrain), nameof(NewsCommand.Vote), "accepted", null);
-        await LearnAsync(recorded);
+        await LearnAsync(recorded, nameof(NewsCommand.Vote));
         return Done(NewsId);
     }
 

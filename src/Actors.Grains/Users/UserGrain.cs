@@ -34,14 +34,15 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
     {
         // Spend and vote in one commit. Spending first and appending the vote after (as before) lost the karma whenever
         // the vote's append failed, and nothing gave it back; one commit also costs one log write instead of two.
-        var (_, decision) = await PrepareAsync(state => UserDecider.Decide(new UserCommand.SpendKarma(minimum, cost, reason, time.GetUtcNow()), state));
-        ActorsMetrics.RecordDecision(nameof(UserGrain), nameof(UserCommand.SpendKarma), decision.Rejection is null ? "accepted" : "rejected", decision.Rejection);
+        var (_, decision) = await PrepareAsync(
+            state => UserDecider.Decide(new UserCommand.SpendKarma(minimum, cost, reason, time.GetUtcNow()), state), nameof(UserCommand.SpendKarma));
         if (decision.Rejection is not null)
         {
             return null;
         }
 
-        var recorded = await AppendTogetherAsync(decision.Events, [new StreamAppend(newsStream, newsVersion, [.. vote], MetadataFor(null))]);
+        var recorded = await AppendTogetherAsync(
+            decision.Events, [new StreamAppend(newsStream, newsVersion, [.. vote], MetadataFor(null))], command: nameof(UserCommand.SpendKarma));
         return recorded[1];
     }
 
