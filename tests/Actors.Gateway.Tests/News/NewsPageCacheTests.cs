@@ -1,7 +1,6 @@
 using Actors.Gateway.News;
 using Actors.News;
 using Actors.Tests.Users;
-using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

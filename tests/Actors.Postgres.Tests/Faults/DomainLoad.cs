@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Actors.Accounts;
 using Actors.News;
-using Actors.Tests.Infrastructure;
-using Actors.Users;
 
 namespace Actors.Tests.Faults;
 

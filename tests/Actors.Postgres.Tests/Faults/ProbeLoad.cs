@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Actors.Diagnostics;
 using Actors.EventSourcing;
-using Actors.Tests.Infrastructure;
 using Npgsql;
 
 namespace Actors.Tests.Faults;
