@@ -23,7 +23,7 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "== build (Release)"
 dotnet build Actors.sln -c Release -v q -nologo >/dev/null
 gw_dir="$PWD/src/Actors.Gateway/bin/Release/net10.0"
-load=(dotnet tests/Actors.Load/bin/Release/net10.0/Actors.Load.dll)
+load=(dotnet bench/Actors.Load/bin/Release/net10.0/Actors.Load.dll)
 
 # The gateway as README's Performance section starts it: no registration delay, cheap password hashing (the load
 # tool registers thousands of users), enough karma for every vote, no submission break.
@@ -89,7 +89,7 @@ fi
 
 if has coldstart; then
   echo "== cold start (Release build)"
-  tests/coldstart.sh 5 | tail -3
+  bench/coldstart.sh 5 | tail -3
   echo "== cold start (ReadyToRun publish)"
-  COLDSTART_R2R=1 tests/coldstart.sh 5 | tail -3
+  COLDSTART_R2R=1 bench/coldstart.sh 5 | tail -3
 fi

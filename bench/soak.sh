@@ -4,7 +4,7 @@
 #   usage: bench/soak.sh [minutes] [sample-seconds]      (defaults 30 and 60)
 # It starts a throwaway PostgreSQL server (a temp dir, a free loopback port) and one gateway co-hosting a silo in
 # PostgreSQL mode, with the load settings of README's Performance section, and runs the load tool's `soak` scenario
-# (tests/Actors.Load/Soak.cs: top and latest pages, comment pages, up-votes, comments, submissions, transfers and
+# (bench/Actors.Load/Soak.cs: top and latest pages, comment pages, up-votes, comments, submissions, transfers and
 # deposits, open loop at SOAK_RATE calls/s). At the end of every interval it samples the gateway's RSS (/proc) and
 # managed heap (/metrics: dotnet_gc_last_collection_heap_size_bytes), that interval's p50/p99/max latency per kind of
 # call (from the load tool), the delivery lag (/metrics: actors_stream_delivery_lag_milliseconds over the interval,
@@ -74,7 +74,7 @@ url="http://127.0.0.1:$http_port"
 
 echo "== build (Release)"
 dotnet build src/Actors.Gateway -c Release -v q -nologo >/dev/null
-dotnet build tests/Actors.Load -c Release -v q -nologo >/dev/null
+dotnet build bench/Actors.Load -c Release -v q -nologo >/dev/null
 gw_dir="$PWD/src/Actors.Gateway/bin/Release/net10.0"
 
 echo "== PostgreSQL ($("$bin/postgres" --version | awk '{print $3}')) on port $pg_port"
@@ -121,7 +121,7 @@ take_sample() {
 
 echo "== soak: ${minutes} min at ${rate} calls/s, a sample every ${interval} s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 started=$(date -u +%Y-%m-%dT%H:%MZ)
-exec 3< <(dotnet tests/Actors.Load/bin/Release/net10.0/Actors.Load.dll soak --duration "${seconds}s" --interval "${interval}s" \
+exec 3< <(dotnet bench/Actors.Load/bin/Release/net10.0/Actors.Load.dll soak --duration "${seconds}s" --interval "${interval}s" \
             --rate "$rate" --users "$users" --news "$news" --url "$url" 2>&1 &
           echo "load-pid $!"; wait $!; echo "load-exit $?")
 load_rc=""

@@ -3,15 +3,26 @@ using Xunit;
 
 namespace Actors.Testing;
 
+/// <summary>A user signed up straight through the grains: its id, name, bearer token and API (form) secret.</summary>
+public sealed record SignedUp(long Id, string Name, string Token, string Secret);
+
 /// <summary>A registered user, straight through the grains (for tests that are not about registration).</summary>
 public static class SignUp
 {
-    public static async Task<long> NewUserAsync(IGrainFactory grains)
+    public static async Task<long> NewUserAsync(IGrainFactory grains) => (await NewAsync(grains)).Id;
+
+    /// <summary>
+    /// A new user named <paramref name="prefix"/> and a random tail, password "password1" hashed with
+    /// <paramref name="hashIterations"/> (one by default: hashing is deliberately slow, and these tests are not about it).
+    /// </summary>
+    public static async Task<SignedUp> NewAsync(IGrainFactory grains, string prefix = "u", int hashIterations = 1)
     {
-        var name = $"u{Guid.NewGuid():N}"[..20];
+        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
+        var token = PasswordHashing.NewToken();
+        var secret = PasswordHashing.NewToken();
         var registration = await grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
+            name, PasswordHashing.Hash("password1", hashIterations), token, secret, null));
         Assert.Null(registration.Rejection);
-        return registration.UserId;
+        return new SignedUp(registration.UserId, name, token, secret);
     }
 }

@@ -16,14 +16,10 @@ public class AccountsApiTests(GatewayFactory gateway)
 
     private async Task<(HttpClient Client, long UserId, string Token)> SignedInUser()
     {
-        var name = $"a{Guid.NewGuid():N}"[..20];
-        var token = PasswordHashing.NewToken();
-        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name))
-            .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1), token, PasswordHashing.NewToken(), null));
-        Assert.Null(registration.Rejection);
+        var user = await SignUp.NewAsync(Grains, "a");
         var client = gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (client, registration.UserId, token);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        return (client, user.Id, user.Token);
     }
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>

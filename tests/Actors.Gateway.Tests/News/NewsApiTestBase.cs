@@ -28,15 +28,10 @@ public abstract class NewsApiTestBase(GatewayFactory gateway)
 
     protected async Task<Session> Register()
     {
-        var name = $"h{Guid.NewGuid():N}"[..20];
-        var token = PasswordHashing.NewToken();
-        var secret = PasswordHashing.NewToken();
-        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name))
-            .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1), token, secret, null));
-        Assert.Null(registration.Rejection);
+        var user = await SignUp.NewAsync(Grains, "h");
         var client = gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new Session(registration.UserId, name, token, secret, client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        return new Session(user.Id, user.Name, user.Token, user.Secret, client);
     }
 
     protected static async Task<JsonElement> Post(HttpClient client, string path, params (string Key, string Value)[] form)

@@ -1,7 +1,6 @@
 using Actors.Gateway.News;
 using Actors.News;
 using Actors.Tests.Users;
-using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,17 +18,10 @@ public class NewsPageCacheTests(UsersGatewayFactory gateway)
     /// <summary>A news by a new user, once the ranking grain lists it first in <c>latest</c>.</summary>
     private async Task<long> SubmitListed()
     {
-        var name = $"p{Guid.NewGuid():N}"[..20];
-        var registration = await Grains.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-            name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        var submitted = await Grains.GetGrain<INewsAuthorGrain>(registration.UserId).Submit("Shared pages", $"https://example.com/{Guid.NewGuid():N}", "");
+        var submitted = await Grains.GetGrain<INewsAuthorGrain>(await SignUp.NewUserAsync(Grains)).Submit("Shared pages", $"https://example.com/{Guid.NewGuid():N}", "");
         Assert.Null(submitted.Rejection);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await Grains.GetGrain<INewsRankingGrain>(0).GetLatest(0, 1)).Items.FirstOrDefault()?.Id != submitted.Id)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the ranking grain lists the new news");
-            await Task.Delay(10);
-        }
+        await Eventually(async () => (await Grains.GetGrain<INewsRankingGrain>(0).GetLatest(0, 1)).Items.FirstOrDefault()?.Id == submitted.Id,
+            "the ranking grain lists the new news", timeoutSeconds: 10);
 
         return submitted.Id;
     }

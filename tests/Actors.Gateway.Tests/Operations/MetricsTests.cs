@@ -17,7 +17,7 @@ public class MetricsTests(GatewayFactory gateway)
         ActorsMetrics.RecordDeliveryLag(projection, recorded, TimeProvider.System);
 
         // The exporter caches a scrape briefly: ask until the new series shows up.
-        var text = await Eventually(client, body => body.Contains($"projection=\"{projection}\"", StringComparison.Ordinal));
+        var text = await ScrapeShowing(client, body => body.Contains($"projection=\"{projection}\"", StringComparison.Ordinal));
         Assert.Contains("actors_stream_delivery_lag_milliseconds_bucket{otel_scope_name=\"Actors\"", text, StringComparison.Ordinal);
     }
 
@@ -28,7 +28,7 @@ public class MetricsTests(GatewayFactory gateway)
         using var form = new FormUrlEncodedContent([KeyValuePair.Create("username", "m" + Guid.NewGuid().ToString("N")[..12]), KeyValuePair.Create("password", "metrics-password")]);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/create_account", form)).StatusCode);
 
-        var text = await Eventually(client, body => body.Contains("actors_commands_handled_total{", StringComparison.Ordinal)
+        var text = await ScrapeShowing(client, body => body.Contains("actors_commands_handled_total{", StringComparison.Ordinal)
             && body.Contains("actors_events_appended_total{", StringComparison.Ordinal));
 
         Assert.Contains("grain=\"UserGrain\"", text, StringComparison.Ordinal);
@@ -41,27 +41,18 @@ public class MetricsTests(GatewayFactory gateway)
         using var client = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
-        var text = await Eventually(client, body => body.Contains("http_server_request_duration_seconds", StringComparison.Ordinal)
+        var text = await ScrapeShowing(client, body => body.Contains("http_server_request_duration_seconds", StringComparison.Ordinal)
             && body.Contains("orleans_", StringComparison.Ordinal));
 
         Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", text, StringComparison.Ordinal);
     }
 
-    private static async Task<string> Eventually(HttpClient client, Func<string, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (true)
+    /// <summary>The first scrape that shows what <paramref name="condition"/> looks for.</summary>
+    private static Task<string> ScrapeShowing(HttpClient client, Func<string, bool> condition) =>
+        Eventually(async () =>
         {
             var response = await client.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = await response.Content.ReadAsStringAsync();
-            if (condition(body) || DateTime.UtcNow > deadline)
-            {
-                Assert.True(condition(body), "The scrape never showed the expected series.");
-                return body;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+            return await response.Content.ReadAsStringAsync();
+        }, condition, "the scrape shows the expected series", TimeSpan.FromSeconds(5));
 }

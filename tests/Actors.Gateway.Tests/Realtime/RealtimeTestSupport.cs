@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Actors.Users;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -32,14 +31,9 @@ public class RealtimeGatewayFactory : WebApplicationFactory<Program>
     /// <summary>A new user (registered through the users slice's registry), with its token and API secret.</summary>
     public async Task<TestUser> NewUserAsync(string prefix = "u")
     {
-        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
-        var token = PasswordHashing.NewToken();
-        var secret = PasswordHashing.NewToken();
-        var grains = Services.GetRequiredService<IGrainFactory>();
-        var registration = await grains.GetGrain<IUsernameGrain>(name.ToLowerInvariant())
-            .Register(new RegisterUser(name, PasswordHashing.Hash("password1", 1000), token, secret, null));
-        Assert.Null(registration.Rejection);
-        return new TestUser(registration.UserId, name, token, secret);
+        // Hashed as this gateway is configured to hash (Users:PasswordHashIterations above).
+        var user = await SignUp.NewAsync(Services.GetRequiredService<IGrainFactory>(), prefix, hashIterations: 1000);
+        return new TestUser(user.Id, user.Name, user.Token, user.Secret);
     }
 
     public async Task<WsClient> ConnectAsync(string? token = null, Action<HttpRequestMessageLike>? configure = null)

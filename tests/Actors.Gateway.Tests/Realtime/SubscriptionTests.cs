@@ -209,12 +209,7 @@ public class SubscriptionTests(RealtimeGatewayFactory gateway)
     {
         // The first account is opened by the accounts slice when it hears UserCreated.
         var id = AccountIds.FirstAccountOf(user.Id);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await Grains.GetGrain<IAccountGrain>(id).GetView() is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "first account not opened");
-            await Task.Delay(20);
-        }
+        await Eventually(async () => await Grains.GetGrain<IAccountGrain>(id).GetView() is not null, "the first account is opened", timeoutSeconds: 10);
 
         return id;
     }

@@ -50,12 +50,8 @@ public class SessionCacheTests(GatewayFactory gateway)
         Assert.True(await grains.GetGrain<IUserGrain>(id!.Value).Logout(auth));
 
         // Well within the cache's own lifetime (30 s): only the event can end it this soon.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (ErrorOf(await VoteOnNoNews(client, secret)) != NotAuthenticated)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The cached session outlived the logout.");
-            await Task.Delay(10);
-        }
+        await Eventually(async () => ErrorOf(await VoteOnNoNews(client, secret)) == NotAuthenticated, "the cached session ends with the logout",
+            timeoutSeconds: 10);
     }
 
     [Fact]

@@ -141,13 +141,7 @@ public sealed class ObservabilityTests(ClusterFixture fixture) : IDisposable
 
         await NewTally(out _).Add(1);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!Seen() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(Seen(), "No delivery lag was recorded for the tally watcher.");
+        await Eventually(Seen, "a delivery lag is recorded for the tally watcher", TimeSpan.FromSeconds(10));
 
         bool Seen()
         {

@@ -164,33 +164,14 @@ public class UserGrainTests(ClusterFixture fixture)
 [Collection(ClusterCollection.Name)]
 public class UserDirectoryGrainTests(ClusterFixture fixture)
 {
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            timeout.Token.ThrowIfCancellationRequested();
-            await Task.Delay(10);
-        }
-    }
-
     [Fact]
     public async Task The_directory_learns_a_new_user_and_its_karma_from_the_events()
     {
-        var name = $"d{Guid.NewGuid():N}"[..20];
-        var registration = await fixture.Client.GetGrain<IUsernameGrain>(name).Register(
-            new RegisterUser(name, "h", PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-        var id = registration.UserId;
+        var (id, name, _, _) = await SignUp.NewAsync(fixture.Client, "d");
         await fixture.Client.GetGrain<IUserGrain>(id).CreditKarma(4, "news-77", 1);
         var directory = fixture.Client.GetGrain<IUserDirectoryGrain>(UserStreams.DirectoryKeyOf(id));
 
-        var profile = await Eventually(() => directory.GetProfile(id), p => p?.Karma == 5);
+        var profile = await Eventually(() => directory.GetProfile(id), p => p?.Karma == 5, "the directory has the karma", TimeSpan.FromSeconds(10));
 
         Assert.Equal(name, profile!.Username);
     }

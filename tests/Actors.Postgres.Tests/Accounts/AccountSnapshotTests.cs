@@ -27,7 +27,7 @@ public class AccountSnapshotTests(PostgresClusterFixture cluster)
         }
 
         var stream = AccountIds.StreamOf(id);
-        await Eventually.TrueAsync(async () => (await Snapshots.ReadAsync(stream))?.Version == 200, TimeSpan.FromSeconds(30), "snapshot at version 200 stored");
+        await Eventually(async () => (await Snapshots.ReadAsync(stream))?.Version == 200, "snapshot at version 200 stored", TimeSpan.FromSeconds(30));
         return (account, stream);
     }
 

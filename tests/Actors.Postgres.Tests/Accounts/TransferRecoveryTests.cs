@@ -42,13 +42,13 @@ public class TransferRecoveryTests(PostgresClusterFixture cluster)
             [new TransferDebited(from.GetPrimaryKey(), id, to.GetPrimaryKey(), 400, Owner, DateTimeOffset.UtcNow)], EventMetadata.None);
 
         // Only the log is watched here: the transfer grain is never called by the test.
-        await Eventually.TrueAsync(async () => (await Log.ReadStreamAsync(stream)).Any(e => e.Data is TransferCompleted),
-            TimeSpan.FromSeconds(30), "the recovery woke the transfer and it completed");
+        await Eventually(async () => (await Log.ReadStreamAsync(stream)).Any(e => e.Data is TransferCompleted),
+            "the recovery woke the transfer and it completed", TimeSpan.FromSeconds(30));
         Assert.Equal(600, (await from.GetView())!.Balance);
         Assert.Equal(400, (await to.GetView())!.Balance);
         var checkpoints = cluster.SiloServices.GetRequiredService<DeliveryCheckpoints>();
-        await Eventually.TrueAsync(async () => await checkpoints.ReadAsync(TransferRecovery.CheckpointName) >= requested[0].Position,
-            TimeSpan.FromSeconds(30), "the low-water mark moved past the finished transfer");
+        await Eventually(async () => await checkpoints.ReadAsync(TransferRecovery.CheckpointName) >= requested[0].Position,
+            "the low-water mark moved past the finished transfer", TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class LogDeliveryTests(PostgresClusterFixture cluster)
         }
 
         var stream = EventStreams.StreamOf("probe", probe);
-        await Eventually.TrueAsync(async () => (await DeliveredOf(stream)).GetValueOrDefault(stream) == 5, because: "all five ticks delivered");
+        await Eventually(async () => (await DeliveredOf(stream)).GetValueOrDefault(stream) == 5, "all five ticks delivered", TimeSpan.FromSeconds(10));
         Assert.Equal(5, (await cluster.SiloServices.GetRequiredService<IEventLog>().ReadStreamAsync(stream)).Count);
     }
 
@@ -54,9 +54,9 @@ public class LogDeliveryTests(PostgresClusterFixture cluster)
         }));
 
         var head = await log.ReadHeadAsync();
-        await Eventually.TrueAsync(
+        await Eventually(
             async () => (await checkpoints.ListAsync()).Count(c => c.Key.StartsWith("events/partition-", StringComparison.Ordinal) && c.Value > 0) == EventStreams.Partitions,
-            TimeSpan.FromSeconds(30), "every partition checkpointed");
+            "every partition checkpointed", TimeSpan.FromSeconds(30));
         Assert.All((await checkpoints.ListAsync()).Where(c => c.Key.StartsWith("events/partition-", StringComparison.Ordinal)).Select(c => c.Value),
             position => Assert.InRange(position, 1, head));
     }
@@ -77,8 +77,8 @@ public class LogDeliveryTests(PostgresClusterFixture cluster)
         await cluster.Client.GetGrain<IProbeGrain>(bad).Tick();
         await cluster.Client.GetGrain<IProbeGrain>(good).Tick();
 
-        await Eventually.TrueAsync(async () => (await parkedEvents.ListAsync()).Any(p => p.StreamId == badStream), TimeSpan.FromSeconds(30), "the failing event parked");
-        await Eventually.TrueAsync(async () => (await consumer.GetDelivered()).GetValueOrDefault(goodStream) == 1, TimeSpan.FromSeconds(30), "the stream went on");
+        await Eventually(async () => (await parkedEvents.ListAsync()).Any(p => p.StreamId == badStream), "the failing event parked", TimeSpan.FromSeconds(30));
+        await Eventually(async () => (await consumer.GetDelivered()).GetValueOrDefault(goodStream) == 1, "the stream went on", TimeSpan.FromSeconds(30));
         var parked = Assert.Single(await parkedEvents.ListAsync(), p => p.StreamId == badStream);
         Assert.Equal(1, parked.Version);
         Assert.Equal("probe.ticked", parked.TypeName);
@@ -88,7 +88,7 @@ public class LogDeliveryTests(PostgresClusterFixture cluster)
         await consumer.FailOn(null);
         Assert.Equal(1, await parkedEvents.RequestReplayAsync(parked.Id));
 
-        await Eventually.TrueAsync(async () => (await consumer.GetDelivered()).GetValueOrDefault(badStream) == 1, TimeSpan.FromSeconds(30), "the replay delivered");
-        await Eventually.TrueAsync(async () => (await parkedEvents.ListAsync()).All(p => p.Id != parked.Id), TimeSpan.FromSeconds(30), "the parked event marked replayed");
+        await Eventually(async () => (await consumer.GetDelivered()).GetValueOrDefault(badStream) == 1, "the replay delivered", TimeSpan.FromSeconds(30));
+        await Eventually(async () => (await parkedEvents.ListAsync()).All(p => p.Id != parked.Id), "the parked event marked replayed", TimeSpan.FromSeconds(30));
     }
 }

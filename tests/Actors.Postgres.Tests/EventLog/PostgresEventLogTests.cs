@@ -242,11 +242,11 @@ public class PostgresEventLogTests(PostgresFixture postgres)
         }
 
         var later = log.AppendAsync("tests-fast", 0, [new Noted("fast")], EventMetadata.None);
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             await using var waiting = dataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted");
             return (long)(await waiting.ExecuteScalarAsync())! > 0;
-        });
+        }, "the second append waits on the uncommitted first one's lock", TimeSpan.FromSeconds(10));
 
         // While the first is uncommitted, a reader sees nothing at all, not "position 2 without position 1".
         Assert.Empty(await log.ReadAllAsync(0, 100));

@@ -36,9 +36,9 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
         var atKill = load.Acknowledged;
         var domainAtKill = domain.Acknowledged;
         // The cluster notices the dead silo, moves its grains and delivery queues, and keeps acknowledging.
-        await Eventually.TrueAsync(async () => await _cluster.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(60), "the killed silo declared dead");
+        await Eventually(async () => await _cluster.ActiveSilosAsync() == 2, "the killed silo declared dead", TimeSpan.FromSeconds(60));
         await load.UntilAcknowledgedAsync(atKill + 300, TimeSpan.FromSeconds(60));
-        await Eventually.TrueAsync(() => domain.Acknowledged > domainAtKill + 20, TimeSpan.FromSeconds(60), "votes and transfers acknowledged after the kill");
+        await Eventually(() => domain.Acknowledged > domainAtKill + 20, "votes and transfers acknowledged after the kill", TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
         await running;
 
@@ -54,7 +54,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
         await _cluster.StartSiloAsync();
         var (gateway, address) = await _cluster.StartGatewayAsync();
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.TrueAsync(async () => await ReadyAsync(http), TimeSpan.FromSeconds(60), "gateway (client mode) ready");
+        await Eventually(async () => await ReadyAsync(http), "gateway (client mode) ready", TimeSpan.FromSeconds(60));
 
         var client = await _cluster.ConnectClientAsync();
         var load = new ProbeLoad(client, probes: 20, workers: 8);
@@ -90,7 +90,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
 
         var deliveredAfter = await ProbeLoad.DeliveredVersionsAsync(client);
         Assert.All(deliveredBefore, s => Assert.True(deliveredAfter.GetValueOrDefault(s.Key) >= s.Value, s.Key));
-        await Eventually.TrueAsync(async () => await ReadyAsync(http), TimeSpan.FromSeconds(60), "gateway ready again");
+        await Eventually(async () => await ReadyAsync(http), "gateway ready again", TimeSpan.FromSeconds(60));
         Assert.False(gateway.HasExited);
     }
 
@@ -107,7 +107,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
 
         await postgres.Server.StopServerAsync();
         var failuresBefore = load.Failures.Count;
-        await Eventually.TrueAsync(() => load.Failures.Count > failuresBefore + 20, TimeSpan.FromSeconds(30), "commands fail while the database is down");
+        await Eventually(() => load.Failures.Count > failuresBefore + 20, "commands fail while the database is down", TimeSpan.FromSeconds(30));
         var whileDown = load.Acknowledged;
         await postgres.Server.StartServerAsync();
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Actors.Accounts;
 using Actors.News;
-using Actors.Tests.Infrastructure;
-using Actors.Users;
 
 namespace Actors.Tests.Faults;
 
@@ -43,14 +41,7 @@ public sealed class DomainLoad(IClusterClient client)
         var userIds = new List<long>();
         foreach (var chunk in Enumerable.Range(0, users).Chunk(5))
         {
-            userIds.AddRange(await Task.WhenAll(chunk.Select(async _ =>
-        {
-            var name = $"f{Guid.NewGuid():N}"[..20];
-            var registration = await client.GetGrain<IUsernameGrain>(UsernameDecider.KeyOf(name)).Register(new RegisterUser(
-                name, PasswordHashing.Hash("password1", 1), PasswordHashing.NewToken(), PasswordHashing.NewToken(), null));
-            Assert.Null(registration.Rejection);
-            return registration.UserId;
-        })));
+            userIds.AddRange(await Task.WhenAll(chunk.Select(_ => SignUp.NewUserAsync(client))));
         }
 
         for (var i = 0; i < news; i++)
@@ -107,7 +98,7 @@ public sealed class DomainLoad(IClusterClient client)
     /// </summary>
     public async Task AssertConsistentAsync(TimeSpan timeout)
     {
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             try
             {
@@ -120,7 +111,7 @@ public sealed class DomainLoad(IClusterClient client)
             {
                 return false;
             }
-        }, timeout, "every transfer ended");
+        }, "every transfer ended", timeout);
 
         var balances = await Task.WhenAll(_accounts.Select(a => client.GetGrain<IAccountGrain>(a).GetView()));
         Assert.Equal(_accounts.Count * Funding, balances.Sum(v => v!.Balance));
@@ -132,7 +123,7 @@ public sealed class DomainLoad(IClusterClient client)
         }
 
         var ranking = client.GetGrain<INewsRankingGrain>(0);
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             try
             {
@@ -144,6 +135,6 @@ public sealed class DomainLoad(IClusterClient client)
             {
                 return false;
             }
-        }, timeout, "the ranking view agrees with the news aggregates");
+        }, "the ranking view agrees with the news aggregates", timeout);
     }
 }

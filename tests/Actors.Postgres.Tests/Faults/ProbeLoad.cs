@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Actors.Diagnostics;
 using Actors.EventSourcing;
-using Actors.Tests.Infrastructure;
 using Npgsql;
 
 namespace Actors.Tests.Faults;
@@ -58,7 +57,7 @@ public sealed class ProbeLoad(IClusterClient client, int probes = 40, int worker
     })));
 
     public Task UntilAcknowledgedAsync(long count, TimeSpan timeout) =>
-        Eventually.TrueAsync(() => Acknowledged >= count, timeout, $"{count} acknowledged commands (have {Acknowledged}, failures {Failures.Count})");
+        Eventually(() => Acknowledged >= count, $"{count} acknowledged commands (have {Acknowledged}, failures {Failures.Count})", timeout);
 
     /// <summary>The version of every probe stream in the log, straight from PostgreSQL.</summary>
     public static async Task<Dictionary<string, long>> LogVersionsAsync(string connectionString)
@@ -104,7 +103,7 @@ public sealed class ProbeLoad(IClusterClient client, int probes = 40, int worker
         }
 
         Dictionary<string, long> delivered = [];
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             try
             {
@@ -116,7 +115,7 @@ public sealed class ProbeLoad(IClusterClient client, int probes = 40, int worker
             }
 
             return log.All(s => delivered.GetValueOrDefault(s.Key) == s.Value);
-        }, deliveryTimeout, "delivery converged to the log");
+        }, "delivery converged to the log", deliveryTimeout);
         Assert.Equal(log.Where(s => s.Key.StartsWith("probe-load", StringComparison.Ordinal)).OrderBy(s => s.Key),
             delivered.Where(s => s.Key.StartsWith("probe-load", StringComparison.Ordinal)).OrderBy(s => s.Key));
     }

@@ -28,7 +28,7 @@ public sealed class ClientModePushTests(PostgresFixture postgres) : IAsyncLifeti
         Assert.Null(submitted.Rejection);
 
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             try
             {
@@ -38,7 +38,7 @@ public sealed class ClientModePushTests(PostgresFixture postgres) : IAsyncLifeti
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(90), "the client-mode gateway ready");
+        }, "the client-mode gateway ready", TimeSpan.FromSeconds(90));
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new UriBuilder(address) { Scheme = "ws", Path = "/ws" }.Uri, CancellationToken.None);
         var channel = $"news.{submitted.Id}";

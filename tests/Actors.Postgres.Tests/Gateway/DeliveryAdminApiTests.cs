@@ -94,11 +94,11 @@ public class DeliveryAdminApiTests(PostgresGatewayFactory gateway) : IClassFixtu
         Assert.Contains("percentDelivered", progress.ToString(), StringComparison.Ordinal);
         // Every running queue takes its rewind request (and then reads the log again from position 0).
         var dataSource = gateway.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             await using var pending = dataSource.CreateCommand("SELECT count(*) FROM actors_checkpoints WHERE rewind_to IS NOT NULL");
             return (long)(await pending.ExecuteScalarAsync())! == 0;
-        }, TimeSpan.FromSeconds(20), "all eight queues rewound");
+        }, "all eight queues rewound", TimeSpan.FromSeconds(20));
     }
 
     [Theory]

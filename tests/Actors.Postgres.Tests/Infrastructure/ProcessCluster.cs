@@ -42,7 +42,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         var silo = AppProcess.Start("Actors.Silo", $"silo-{Silos.Count + 1}", Settings(siloPort, AppProcess.FreePort()));
         _processes.Add(silo);
         Silos.Add(silo);
-        await Eventually.TrueAsync(async () =>
+        await Eventually(async () =>
         {
             if (silo.HasExited)
             {
@@ -50,7 +50,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
             }
 
             return await SiloStatusAsync(siloPort) == 3;
-        }, TimeSpan.FromSeconds(90), $"{silo.Name} active in the membership table");
+        }, $"{silo.Name} active in the membership table", TimeSpan.FromSeconds(90));
         return silo;
     }
 

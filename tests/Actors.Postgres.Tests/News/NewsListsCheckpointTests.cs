@@ -37,10 +37,10 @@ public class NewsListsCheckpointTests(PostgresClusterFixture cluster)
     {
         var voted = await cluster.Client.GetGrain<INewsGrain>(newsId).Vote(await RegisterAsync(), VoteDirection.Up);
         Assert.Null(voted.Rejection);
-        await Eventually.TrueAsync(async () => (await Checkpoints.ReadAsync(Head))?.Version >= voted.Position, TimeSpan.FromSeconds(30),
-            "a checkpoint at or past the vote");
-        await Eventually.TrueAsync(async () => (await Checkpoints.ReadAsync(ChunkOf(newsId)))?.Version >= voted.Position, TimeSpan.FromSeconds(30),
-            "the news' chunk stored");
+        await Eventually(async () => (await Checkpoints.ReadAsync(Head))?.Version >= voted.Position,
+            "a checkpoint at or past the vote", TimeSpan.FromSeconds(30));
+        await Eventually(async () => (await Checkpoints.ReadAsync(ChunkOf(newsId)))?.Version >= voted.Position,
+            "the news' chunk stored", TimeSpan.FromSeconds(30));
         return voted.Position;
     }
 
@@ -100,7 +100,7 @@ public class NewsListsCheckpointTests(PostgresClusterFixture cluster)
 
         await RestartListsAsync();
 
-        await Eventually.TrueAsync(async () => (await Lists.GetMany([id]))[0].Up == 3, TimeSpan.FromSeconds(30), "the vote after the checkpoint applied");
+        await Eventually(async () => (await Lists.GetMany([id]))[0].Up == 3, "the vote after the checkpoint applied", TimeSpan.FromSeconds(30));
         Assert.Equal("Read from the checkpoint", (await Lists.GetMany([id]))[0].Title);
     }
 

@@ -76,7 +76,7 @@ public class UserActivityIndexTests(UserIndexClusterFixture cluster)
         }, user);
 
     private async Task AwaitIndexedAsync(long user, int events) =>
-        await Eventually.TrueAsync(async () => (await IndexedPositionsAsync(user)).Count == events, Delivery, $"{events} index rows of user {user}");
+        await Eventually(async () => (await IndexedPositionsAsync(user)).Count == events, $"{events} index rows of user {user}", Delivery);
 
     /// <summary>Everything a user's lists answer, in a form that compares by value.</summary>
     private async Task<string> ListsAsync(long user, IReadOnlyList<long> votedOn)
@@ -178,8 +178,8 @@ public class UserActivityIndexTests(UserIndexClusterFixture cluster)
         Assert.Equal(6, expected.Count); // submitted, the author's own vote, up, two comments, down
         Assert.True(events.Count > expected.Count, "the stream also has events that concern no user's lists");
         var positions = events.Select(e => e.Position).ToArray();
-        await Eventually.TrueAsync(async () => (await IndexRowsAtAsync(positions)).SequenceEqual(expected.Order()), Delivery,
-            "exactly the rows of the events that concern a user");
+        await Eventually(async () => (await IndexRowsAtAsync(positions)).SequenceEqual(expected.Order()),
+            "exactly the rows of the events that concern a user", Delivery);
     }
 
     private Task<List<(long User, long Position)>> IndexRowsAtAsync(long[] positions) => QueryAsync(

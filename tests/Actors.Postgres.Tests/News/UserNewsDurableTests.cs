@@ -23,8 +23,8 @@ public class UserNewsDurableTests(PostgresClusterFixture cluster)
         // Another vote on the same news, after ours: once the ranking shows it, our vote's event was delivered too
         // (one news stream, in order), so the voter's list got it by delivery before its first read.
         Assert.True((await cluster.Client.GetGrain<INewsGrain>(submitted.Id).Vote(probe, VoteDirection.Up)).Ok);
-        await Eventually.TrueAsync(async () => (await cluster.Client.GetGrain<INewsRankingGrain>(0).GetMany([submitted.Id]))[0].Up >= before + 2,
-            TimeSpan.FromSeconds(30), "both votes delivered");
+        await Eventually(async () => (await cluster.Client.GetGrain<INewsRankingGrain>(0).GetMany([submitted.Id]))[0].Up >= before + 2,
+            "both votes delivered", TimeSpan.FromSeconds(30));
 
         var saved = await cluster.Client.GetGrain<IUserNewsGrain>(voter).GetSaved(0, 10);
 

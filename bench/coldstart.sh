@@ -5,8 +5,8 @@
 # Prints each run and the medians in milliseconds, with the CPU time the process had used when it first answered
 # ready (a figure that stays meaningful when other work shares the cores), and the load average around the runs.
 # One Python poller per run (not a curl process every 10 ms) so the measuring costs the shared cores little.
-#   usage: tests/coldstart.sh [runs]          the plain Release build (what `dotnet run -c Release` starts)
-#          COLDSTART_R2R=1 tests/coldstart.sh  a ReadyToRun publish (linux-x64), the deployment form
+#   usage: bench/coldstart.sh [runs]          the plain Release build (what `dotnet run -c Release` starts)
+#          COLDSTART_R2R=1 bench/coldstart.sh  a ReadyToRun publish (linux-x64), the deployment form
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

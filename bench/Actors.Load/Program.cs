@@ -5,7 +5,7 @@ using System.Text.Json;
 using Actors.Load;
 
 // Load scenarios for the news API of a running gateway (start it with the settings in README of this tool).
-//   dotnet run -c Release --project tests/Actors.Load -- <top|votes|votes-wrk|mixed|vote-latency|transfers|soak> [--duration 20s] [--warmup 10s]
+//   dotnet run -c Release --project bench/Actors.Load -- <top|votes|votes-wrk|mixed|vote-latency|transfers|soak> [--duration 20s] [--warmup 10s]
 //                                                      [--url http://localhost:5080] [--workers 64] [--users 400] [--news 400]
 //                                                      [--gateway-pid PID] [--subscribers 1000] (ws-fanout) [--wrk-threads 2] (votes-wrk)
 //                                                      [--rate 200] [--interval 60s] (soak: calls per second, one line per interval)
