@@ -162,7 +162,8 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
     {
         Active(a.UserId, a.At);
         ref var item = ref NewsOf(a.NewsId);
-        var mayChange = a.UserId == 1 || (a.UserId == item.Author && NewsRanking.AgeSeconds(item.At, a.At) < news.NewsEditTimeSeconds);
+        var mayChange = a.UserId == 1 || (a.UserId == item.Author
+            && NewsRules.IsEditableAt(NewsRules.EditableUntil(item.At.ToUnixTimeSeconds(), item.Deleted, news.NewsEditTimeSeconds), a.At));
         if (!item.Exists || item.Deleted || !mayChange)
         {
             return;
