@@ -115,7 +115,7 @@ public sealed record TransferView(
 
 /// <summary>The answer to a transfer request: the transfer, or the rule that refused to start it.</summary>
 [GenerateSerializer, Immutable, Alias("transfers.transfer-reply")]
-/// <param name="Position">The log position of the transfer's latest event (its commit's last), 0 when refused.</param>
+/// <param name="Position">The log position of a completed transfer's record, the first event of its commit (both accounts' legs follow it), else 0.</param>
 public sealed record TransferReply(
     [property: Id(0)] TransferView? View,
     [property: Id(1)] Rejection? Rejection,

@@ -146,8 +146,9 @@ public static class AccountDecider
         if (state.Debited.Contains(c.TransferId))
         {
             return state.Refunded.Contains(c.TransferId) ? AccountRejections.TransferRefunded
-                : state.Unsettled.ContainsKey(c.TransferId) ? new TransferSettled(state.Id, c.TransferId, c.At) // debited by an older version
-                : Decision<IAccountEvent>.AlreadyDone;
+                : !state.Unsettled.ContainsKey(c.TransferId) ? Decision<IAccountEvent>.AlreadyDone
+                : c.ToCurrency is { } to && to != state.Currency ? AccountRejections.CurrencyMismatch // never settle across currencies
+                : new TransferSettled(state.Id, c.TransferId, c.At); // debited by an older version: the money arrives now
         }
 
         if (OwnerOnly(state, c.By) is { } rejection)

@@ -94,12 +94,15 @@ public static class TransferDecider
         _ when !state.IsPending => Decision<ITransferEvent>.AlreadyDone,
         (null, Requested or Debited or Credited) => new TransferCompleted(state.Id, c.At),
         (null, TargetRefused) => new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At),
-        ({ ByTarget: true } r, Requested or Debited) => new TransferTargetRefused(state.Id, ReasonOf(r), c.At),
+        // The target refused, or the two currencies differ (the source may have paid already): the refund step is next, which
+        // gives the money back, or finds the source never paid and records the failure.
+        ({ } r, Requested or Debited) when r.ByTarget || r.Refusal == AccountRejections.CurrencyMismatch =>
+            new TransferTargetRefused(state.Id, ReasonOf(r), c.At),
         ({ } r, Requested) => new TransferFailed(state.Id, ReasonOf(r), c.At), // the source refused: nothing left it
         ({ } r, TargetRefused) when r.Refusal == AccountRejections.UnknownTransfer =>
             new TransferFailed(state.Id, state.Reason ?? "target-refused", c.At), // never debited: nothing to give back
         ({ } r, _) => r.Refusal, // a settlement or refund refused: something is badly wrong; it stays pending, loudly
-        _ => Decision<ITransferEvent>.AlreadyDone,
+        _ => Decision<ITransferEvent>.AlreadyDone, // a step of a newer version: nothing this one knows to do
     };
 
     private static string ReasonOf(TransferCommand.LegRefusal refused) => AccountRejections.ReasonOf(refused.Refusal.Code);

@@ -132,13 +132,15 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
             }
             catch (Exception)
             {
-                // The outcome is unknown (a timeout, a lost silo): the log says. Recorded: answer from it. Not: the caller
-                // learns it failed, and trying again with the same id is safe (the fence).
+                // The outcome is unknown (a timeout, a lost silo): the log says. Recorded: answer from it. Not yet: the call
+                // fails, and since the commit may still land (a queued group commit), this activation reads the log again
+                // before any answer; trying again with the same id is safe (the fence).
                 if (await CatchUpAsync())
                 {
                     continue;
                 }
 
+                UnconfirmedAppend();
                 throw;
             }
 
@@ -159,7 +161,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
             // Nothing written: a stream had moved on. This transfer's own (it exists: read it, answer from it) or an
             // account's (extended by a lost activation; that account has caught up).
-            if (attempt == MaxAttempts)
+            if (attempt >= MaxAttempts)
             {
                 throw new InvalidOperationException($"Transfer {Id} found stream {outcome.Moved} moved on {MaxAttempts} times; nothing was written.");
             }

@@ -169,6 +169,11 @@ public class SendTransferTests : AccountSpec
             .Then(new AccountCommand.Send("t1", Other, 60, Owner, null, Now), new TransferSettled(Id, "t1", Now));
 
     [Fact]
+    public void A_transfer_an_older_version_debited_is_never_settled_into_another_currency() =>
+        Given(Opened("EUR"), Deposited(100), new TransferDebited(Id, "t1", Other, 60, Owner, T0))
+            .ThenRejected(new AccountCommand.Send("t1", Other, 60, Owner, "USD", Now), CurrencyMismatch);
+
+    [Fact]
     public void A_repeated_send_succeeds_even_when_the_balance_is_now_too_low() =>
         Given(Opened(), Deposited(100), new TransferSent(Id, "t1", Other, 100, Owner, T0)).Then(new AccountCommand.Send("t1", Other, 100, Owner, null, Now));
 

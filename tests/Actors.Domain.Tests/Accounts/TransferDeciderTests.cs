@@ -165,6 +165,16 @@ public class ResumeTransferTests : TransferSpec
         ThenLegs(Fold(Requested, SourceDebited, TargetRefused), Resume, new TransferLeg(From, TransferLegKind.Refund));
     }
 
+    [Theory]
+    [MemberData(nameof(BeforeTheCredit))]
+    public void Two_currencies_found_while_finishing_lead_to_the_refund_whichever_account_noticed(ITransferEvent[] history)
+    {
+        Then(Fold(history), Resume with { Refused = RefusedBySource(AccountRejections.CurrencyMismatch) },
+            new TransferTargetRefused("t1", "currency-mismatch", Now));
+        Then(Fold(history), Resume with { Refused = RefusedByTarget(AccountRejections.CurrencyMismatch) },
+            new TransferTargetRefused("t1", "currency-mismatch", Now));
+    }
+
     [Fact]
     public void A_refusal_by_the_source_of_a_transfer_it_never_paid_fails_the_transfer() =>
         Then(Fold(Requested), Resume with { Refused = RefusedBySource(AccountRejections.InsufficientFunds) },

@@ -341,6 +341,29 @@ public class TransferGrainTests(ClusterFixture fixture)
         Assert.Equal(1_000, await from.Balance());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_transfer_an_older_version_debited_towards_another_currency_is_refunded_whichever_account_is_asked_first(bool sourceFirst)
+    {
+        var (owner, other) = (FreshOwner(), FreshOwner());
+        var (low, high) = (Guid.NewGuid(), Guid.NewGuid());
+        (low, high) = low.CompareTo(high) < 0 ? (low, high) : (high, low);
+        var from = Grains.GetGrain<IAccountGrain>(sourceFirst ? low : high);
+        await from.Open(owner, "EUR");
+        await from.Deposit(owner, 1_000);
+        var to = Grains.GetGrain<IAccountGrain>(sourceFirst ? high : low);
+        await to.Open(other, "USD");
+        var id = FreshTransferId();
+        await LegacyDebitAsync(from, id, to.GetPrimaryKey(), 400, owner);
+        await RecordLegacyStepsAsync(id, from.GetPrimaryKey(), to.GetPrimaryKey(), 400, owner, debited: false);
+
+        var view = await Grains.GetGrain<ITransferGrain>(id).GetView();
+
+        Assert.Equal(("failed", "currency-mismatch"), (view!.Status, view.Reason));
+        Assert.Equal((1_000L, 0L), (await from.Balance(), await to.Balance()));
+    }
+
     /// <summary>An older version's debit of the source, written to its stream behind its activation's back.</summary>
     private async Task LegacyDebitAsync(IAccountGrain account, string id, Guid to, long amount, long owner)
     {
