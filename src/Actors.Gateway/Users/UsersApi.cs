@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Actors.Gateway.Lamernews;
 using Actors.News;
 using Actors.Users;
@@ -15,8 +16,12 @@ public static class UsersApi
     private const string ResetDisabled = "Password reset is disabled on this site.";
     private const string MailFailed = "Problem sending the email, please contact the site admin.";
 
-    // Compared against when the user does not exist, so that an unknown name costs a login as much time as a known one.
-    private static readonly Lazy<string> DummyHash = new(() => PasswordHashing.Hash("not a password", 1));
+    // Compared against when the user does not exist, made with the iterations real hashes have, so that an unknown name
+    // costs a login as much time as a known one (with 1 iteration, 0.8 ms against ~340 ms told which names exist).
+    private static readonly ConcurrentDictionary<int, string> DummyHashes = new();
+
+    /// <summary>The hash an unknown user's password is checked against: as strong as a stored one.</summary>
+    internal static string DummyHashFor(int iterations) => DummyHashes.GetOrAdd(iterations, i => PasswordHashing.Hash("not a password", i));
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
@@ -96,7 +101,8 @@ public static class UsersApi
             credentials = await grains.GetGrain<IUserGrain>(id).GetCredentials();
         }
 
-        var matches = PasswordHashing.Verify(password, credentials?.PasswordHash ?? DummyHash.Value) && credentials is not null;
+        var matches = PasswordHashing.Verify(password, credentials?.PasswordHash ?? DummyHashFor(users.Value.PasswordHashIterations))
+            && credentials is not null;
         if (!matches)
         {
             return LamerResults.Error(UserRejections.NoMatch);

@@ -107,4 +107,18 @@ public class LoginApiTests(GatewayFactory gateway)
 
         AssertError(await client.PostJson("/api/login", """{"username":"bob","password":12345678}"""));
     }
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(600_000)]
+    public void An_unknown_users_password_is_checked_against_a_hash_as_strong_as_a_stored_one(int iterations)
+    {
+        // The time a login takes must not tell whether the name exists: the stand-in hash costs what a real one costs.
+        var stored = Actors.Users.PasswordHashing.Hash("a password", iterations);
+
+        var dummy = Actors.Gateway.Users.UsersApi.DummyHashFor(iterations);
+
+        Assert.Equal(stored.Split('$')[..2], dummy.Split('$')[..2]); // same scheme, same iterations
+        Assert.False(Actors.Users.PasswordHashing.Verify("a password", dummy));
+    }
 }
