@@ -23,7 +23,17 @@ public sealed class UsernameGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
     protected override UsernameState Evolve(UsernameState state, IUsernameEvent @event) => UsernameDecider.Evolve(state, @event);
 
-    public async Task<long?> GetUserId() => await IsTaken() ? State.UserId : null;
+    public async Task<long?> GetUserId()
+    {
+        if (await IsTaken())
+        {
+            return State.UserId;
+        }
+
+        // A name nobody has: anyone can ask for any number of them, so the activation must not stay (15 minutes each).
+        DeactivateOnIdle();
+        return null;
+    }
 
     private async Task<bool> IsTaken()
     {
