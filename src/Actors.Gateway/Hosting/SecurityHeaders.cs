@@ -11,12 +11,13 @@ public static class SecurityHeaders
 {
     /// <summary>
     /// The site's pages load only their own <c>/css/style.css</c> and <c>/js/app.js</c>, talk to <c>/api/*</c> and
-    /// <c>/ws</c> of the same origin and post no cross-site forms. No inline script (the API secret is a
+    /// <c>/ws</c> of the same origin and post no cross-site forms; the one foreign resource is the avatar on a user's
+    /// page (Gravatar). No inline script (the API secret is a
     /// <c>data-</c> attribute); inline style <em>attributes</em> stay allowed for the comment indentation
     /// (<c>style="margin-left:…"</c>, numbers the server computes), inline <c>&lt;style&gt;</c> elements do not.
     /// </summary>
     public const string SitePolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: https://www.gravatar.com; " +
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
