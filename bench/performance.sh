@@ -28,9 +28,10 @@ load=(dotnet bench/Actors.Load/bin/Release/net10.0/Actors.Load.dll)
 # The gateway as README's Performance section starts it: no registration delay, cheap password hashing (the load
 # tool registers thousands of users), enough karma for every vote, no submission break.
 start_gateway() {
+  # ws-fanout opens 1,000 sockets from this one address: lift the per-address cap (64 by default) for the bench.
   port="$(free_port)"; url="http://127.0.0.1:$port"
   News__UserCreationDelaySeconds=0 Users__PasswordHashIterations=1000 News__UserInitialKarma=1000000 \
-  News__NewsSubmissionBreakSeconds=0 dotnet "$gw_dir/Actors.Gateway.dll" --contentRoot "$gw_dir" --urls "$url" \
+  News__NewsSubmissionBreakSeconds=0 Realtime__MaxSocketsPerIp=100000 dotnet "$gw_dir/Actors.Gateway.dll" --contentRoot "$gw_dir" --urls "$url" \
     >"$out/gateway.log" 2>&1 &
   gateway_pid=$!
   for _ in $(seq 1 600); do

@@ -21,6 +21,7 @@ builder.StartServicesAlongsideWeb(); // last before Build: the silo starts while
 
 var app = builder.Build();
 
+app.UseSecurityHeaders(); // CSP, no framing, nosniff, referrer, no-store where credentials are
 app.UseCorrelationIds();
 app.UseUnavailableStorageAnswers();
 app.UseWriteAdmission();

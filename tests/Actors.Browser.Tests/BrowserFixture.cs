@@ -22,8 +22,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("News:UserCreationDelaySeconds", "0");
             builder.UseSetting("News:NewsSubmissionBreakSeconds", "0");
             builder.UseSetting("Users:PasswordHashIterations", "1000");
+            builder.UseSetting("Dashboard:Token", DashboardToken);
         }
     }
+
+    /// <summary>Opens the Orleans dashboard to the browser (<c>Authorization: Bearer</c>), to check it works under its policy.</summary>
+    public const string DashboardToken = "browser-dashboard-token-5d2b";
 
     private readonly LiveGateway _gateway = new();
     private IPlaywright? _playwright;

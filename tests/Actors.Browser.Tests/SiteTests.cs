@@ -7,9 +7,9 @@ namespace Actors.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public class SiteTests(BrowserFixture site)
 {
-    private static string NewName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..16];
+    internal static string NewName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..16];
 
-    private static async Task RegisterAsync(IPage page, string name)
+    internal static async Task RegisterAsync(IPage page, string name)
     {
         await page.GotoAsync("/login");
         await page.FillAsync("#username", name);
@@ -19,7 +19,7 @@ public class SiteTests(BrowserFixture site)
         await Expect(page.Locator("#me")).ToContainTextAsync(name);
     }
 
-    private static async Task<string> SubmitAsync(IPage page, string title)
+    internal static async Task<string> SubmitAsync(IPage page, string title)
     {
         await page.GotoAsync("/submit");
         await page.FillAsync("#title", title);

@@ -24,13 +24,14 @@ public static class GatewayObservabilityExtensions
             .AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthTags.Ready]);
 
         builder.Services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.Section);
+        builder.Services.AddOptions<MetricsAccessOptions>().BindConfiguration(MetricsAccessOptions.Section);
         return builder;
     }
 
-    /// <summary>Maps <c>/metrics</c>, <c>/health/live</c>, <c>/health/ready</c> and the guarded <c>/dashboard</c>.</summary>
+    /// <summary>Maps the guarded <c>/metrics</c>, <c>/health/live</c>, <c>/health/ready</c> and the guarded <c>/dashboard</c>.</summary>
     public static WebApplication MapActorsOperations(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGuardedMetrics("/metrics"); // loopback, Metrics__Token, or Metrics__Open
         string[] reads = [HttpMethods.Get, HttpMethods.Head];
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync })
             .WithMetadata(new HttpMethodMetadata(reads));

@@ -10,6 +10,7 @@ public static class RealtimeExtensions
     {
         builder.Services.AddOptions<RealtimeOptions>().Bind(builder.Configuration.GetSection("Realtime"));
         builder.Services.AddSingleton<RealtimeHub>();
+        builder.Services.AddSingleton<SocketsPerIp>();
         builder.Services.AddSingleton<TopListWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopListWatcher>());
         builder.Services.AddSingleton<EventFanout>();
@@ -37,6 +38,16 @@ public static class RealtimeExtensions
             return;
         }
 
+        // Counted before authenticating, so a flood of upgrades costs no session look-ups; held until the socket closes.
+        var options = context.RequestServices.GetRequiredService<IOptions<RealtimeOptions>>().Value;
+        using var slot = context.RequestServices.GetRequiredService<SocketsPerIp>().TryEnter(context.Connection.RemoteIpAddress, options.MaxSocketsPerIp);
+        if (slot is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync("Too many open connections from this address.");
+            return;
+        }
+
         string? token = null;
         var explicitToken = context.Request.Query["token"].ToString() is { Length: > 0 } query ? query
             : context.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -61,7 +72,6 @@ public static class RealtimeExtensions
             token = cookie;
         }
 
-        var options = context.RequestServices.GetRequiredService<IOptions<RealtimeOptions>>().Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new RealtimeConnection(
             socket,

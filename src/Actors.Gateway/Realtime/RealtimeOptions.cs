@@ -21,6 +21,12 @@ public sealed class RealtimeOptions
     /// <summary>Refused (over-rate) messages in a row after which a flooding connection is closed (1008).</summary>
     public int MaxRefusedInARow { get; set; } = 100;
 
+    /// <summary>
+    /// Open <c>/ws</c> connections one remote address (an IPv6 /64) may hold; the next upgrade is answered 429. Clients
+    /// behind one NAT share it, hence a generous default.
+    /// </summary>
+    public int MaxSocketsPerIp { get; set; } = 64;
+
     /// <summary>Channels one connection may be subscribed to at once.</summary>
     public int MaxSubscriptions { get; set; } = 64;
 

@@ -31,7 +31,9 @@ internal static class Layout
         var subscribe = (channels ?? []).Concat(channel is null ? [] : [channel]).ToArray();
         var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         html.Append($"<title>{E(title)} - {E(options.SiteName)}</title><meta name=\"robots\" content=\"index\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/css/style.css\"><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head>");
-        html.Append($"<body data-channels=\"{E(string.Join(' ', subscribe))}\"><div class=\"container\"><header><h1><a href=\"/\">{E(options.SiteName)}</a> <small>live</small></h1><nav><a href=\"/\">top</a> <a href=\"/latest/0\">latest</a> <a href=\"/submit\">submit</a>");
+        // The API secret travels in an attribute, not an inline script: the Content-Security-Policy allows no inline script.
+        var secret = user is null ? "" : $" data-apisecret=\"{E(user.ApiSecret)}\"";
+        html.Append($"<body data-channels=\"{E(string.Join(' ', subscribe))}\"{secret}><div class=\"container\"><header><h1><a href=\"/\">{E(options.SiteName)}</a> <small>live</small></h1><nav><a href=\"/\">top</a> <a href=\"/latest/0\">latest</a> <a href=\"/submit\">submit</a>");
         if (user is not null)
         {
             html.Append($" <a href=\"/replies\" class=\"replies\">replies{(user.Replies > 0 ? $"<sup>{user.Replies}</sup>" : "")}</a> <a href=\"/accounts\">accounts</a>");
@@ -45,11 +47,6 @@ internal static class Layout
         html.Append(content);
         html.Append($"</div><footer><a href=\"/about\">about</a> | <a href=\"/rss\">rss feed</a></footer></div>");
         html.Append("<div id=\"keyboard-help\" hidden><h3>Keyboard</h3><p><b>j</b> next, <b>k</b> previous, <b>Enter</b> open, <b>a</b> vote up, <b>z</b> vote down, <b>?</b> this help, <b>Esc</b> close</p></div>");
-        if (user is not null)
-        {
-            html.Append($"<script>var apisecret = '{user.ApiSecret}';</script>");
-        }
-
         html.Append("<script src=\"/js/app.js\"></script></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }

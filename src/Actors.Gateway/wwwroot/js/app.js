@@ -2,7 +2,7 @@
 // User text is only ever put into the page with textContent, never as HTML.
 (function () {
   'use strict';
-  var secret = typeof apisecret === 'string' ? apisecret : null;
+  var secret = document.body.dataset.apisecret || null;
   var $ = function (sel, root) { return (root || document).querySelector(sel); };
   var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
 

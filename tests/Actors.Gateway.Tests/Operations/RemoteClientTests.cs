@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Actors.Gateway.Hosting;
+using Actors.Gateway.Realtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Tests.Operations;
+
+/// <summary>
+/// A gateway whose callers all come from a public address (the in-memory server reports none, which counts as
+/// local), with a metrics token and a small socket cap.
+/// </summary>
+public sealed class RemoteClientGateway : IDisposable
+{
+    public const string MetricsToken = "metrics-token-for-tests-7c1e";
+    public const int MaxSocketsPerIp = 2;
+    public static readonly IPAddress Remote = IPAddress.Parse("203.0.113.7");
+
+    public GatewayFactory Gateway { get; } = new()
+    {
+        Settings = [("Metrics:Token", MetricsToken), ("Realtime:MaxSocketsPerIp", MaxSocketsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+    };
+
+    public TestServer Server => Factory.Server;
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Factory => _factory ??= Gateway.WithWebHostBuilder(builder =>
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, RemoteAddress>()));
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? _factory;
+
+    public HttpClient CreateClient() => Factory.CreateClient();
+
+    public void Dispose()
+    {
+        _factory?.Dispose();
+        Gateway.Dispose();
+    }
+
+    private sealed class RemoteAddress : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                context.Connection.RemoteIpAddress = Remote;
+                return following(context);
+            });
+            next(app);
+        };
+    }
+}
+
+public class RemoteClientTests(RemoteClientGateway remote) : IClassFixture<RemoteClientGateway>
+{
+    [Fact]
+    public async Task Metrics_from_a_public_address_need_the_token()
+    {
+        using var client = remote.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/metrics")).StatusCode);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "guess") } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(wrong)).StatusCode);
+
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", RemoteClientGateway.MetricsToken) } };
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(bearer)).StatusCode);
+
+        using var header = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { MetricsAccess.TokenHeader, RemoteClientGateway.MetricsToken } } };
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(header)).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_address_gets_no_more_sockets_than_the_cap_and_a_closed_one_frees_its_place()
+    {
+        var sockets = new List<System.Net.WebSockets.WebSocket>();
+        try
+        {
+            for (var i = 0; i < RemoteClientGateway.MaxSocketsPerIp; i++)
+            {
+                sockets.Add(await remote.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/ws"), CancellationToken.None));
+            }
+
+            var refused = await Record.ExceptionAsync(() => remote.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/ws"), CancellationToken.None));
+            Assert.NotNull(refused);
+            Assert.Contains("429", refused.Message, StringComparison.Ordinal);
+
+            await sockets[0].CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            sockets[0].Dispose();
+            sockets.RemoveAt(0);
+            var counter = remote.Server.Services.GetRequiredService<SocketsPerIp>();
+            await Eventually(() => Task.FromResult(counter.OpenFrom(RemoteClientGateway.Remote)), open => open < RemoteClientGateway.MaxSocketsPerIp,
+                "the closed socket's place is free", TimeSpan.FromSeconds(5));
+            sockets.Add(await remote.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/ws"), CancellationToken.None));
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Abort();
+                socket.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>The rules on their own: who may scrape, how addresses are counted.</summary>
+public class MetricsAccessRuleTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", null, null, false, null)]
+    [InlineData("::1", null, null, false, null)]
+    [InlineData("::ffff:127.0.0.1", null, null, false, null)]
+    [InlineData("10.1.2.3", null, null, false, 401)]
+    [InlineData("10.1.2.3", "t0k", null, false, 401)]
+    [InlineData("10.1.2.3", null, "Bearer anything", false, 403)]
+    [InlineData("10.1.2.3", "t0k", "Bearer nope", false, 403)]
+    [InlineData("10.1.2.3", "t0k", "Bearer t0k", false, null)]
+    [InlineData("10.1.2.3", null, null, true, null)]
+    public void Loopback_the_token_or_an_explicit_opening_lets_a_scraper_in(string remote, string? token, string? authorization, bool open, int? expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+        if (authorization is not null)
+        {
+            context.Request.Headers.Authorization = authorization;
+        }
+
+        Assert.Equal(expected, MetricsAccess.Check(context, new MetricsAccessOptions { Token = token, Open = open }));
+    }
+
+    [Fact]
+    public void An_ipv6_host_is_counted_by_its_64_prefix_and_a_mapped_ipv4_as_ipv4()
+    {
+        var sockets = new SocketsPerIp();
+        using var first = sockets.TryEnter(IPAddress.Parse("2001:db8:1:2::1"), 2);
+        using var second = sockets.TryEnter(IPAddress.Parse("2001:db8:1:2:ffff::9"), 2);
+        using var other = sockets.TryEnter(IPAddress.Parse("2001:db8:1:3::1"), 2);
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.NotNull(other);
+        Assert.Null(sockets.TryEnter(IPAddress.Parse("2001:db8:1:2::abcd"), 2));
+        Assert.Equal(SocketsPerIp.KeyOf(IPAddress.Parse("192.0.2.1")), SocketsPerIp.KeyOf(IPAddress.Parse("::ffff:192.0.2.1")));
+    }
+}
