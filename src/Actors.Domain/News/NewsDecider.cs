@@ -63,7 +63,7 @@ public static class NewsDecider
             return null;
         }
 
-        var (url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
+        var (_, url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
         return rejection is null && NeedsClaim(url, state) ? url : null;
     }
 
@@ -78,7 +78,7 @@ public static class NewsDecider
 
     private static Decision<INewsEvent> Submit(NewsCommand.Submit c, NewsState state)
     {
-        var (url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
+        var (title, url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
         if (rejection is not null)
         {
             return rejection;
@@ -87,7 +87,7 @@ public static class NewsDecider
         if (state.Exists)
         {
             // A retried submission (same author, same content) is already done; anything else is an id clash.
-            return state.AuthorId == c.UserId && state.Title == c.Title && state.Url == url
+            return state.AuthorId == c.UserId && state.Title == title && state.Url == url
                 ? Decision<INewsEvent>.AlreadyDone
                 : NewsRejections.AlreadyExists;
         }
@@ -95,7 +95,7 @@ public static class NewsDecider
         // The author's automatic up-vote goes through the normal vote path in Lamernews: up = 1, score 1, and the news
         // lands in the author's saved list. It earns the author nothing.
         return Decision<INewsEvent>.Accept(
-            new NewsSubmitted(c.NewsId, c.UserId, c.Username, c.Title, url, c.At),
+            new NewsSubmitted(c.NewsId, c.UserId, c.Username, title, url, c.At),
             new NewsUpvoted(c.NewsId, c.UserId, c.UserId, 0, c.At));
     }
 
@@ -106,13 +106,13 @@ public static class NewsDecider
             return NewsRejections.EditRefused;
         }
 
-        var (url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
+        var (title, url, rejection) = NewsRules.Validate(c.Title, c.Url, c.Text, c.Limits);
         if (rejection is not null)
         {
             return rejection;
         }
 
-        if (state.Title == c.Title && state.Url == url)
+        if (state.Title == title && state.Url == url)
         {
             return Decision<INewsEvent>.AlreadyDone;
         }
@@ -120,7 +120,7 @@ public static class NewsDecider
         // The same sentence as Lamernews' for a link recently posted: the grain could not claim it.
         return NeedsClaim(url, state) && c.ClaimedUrl != url
             ? NewsRejections.EditRefused
-            : new NewsEdited(state.Id, c.UserId, c.Title, url, c.At);
+            : new NewsEdited(state.Id, c.UserId, title, url, c.At);
     }
 
     private static Decision<INewsEvent> Delete(NewsCommand.Delete c, NewsState state)
@@ -175,12 +175,14 @@ public static class NewsDecider
             return NewsRejections.NewsDeleted;
         }
 
-        if (c.Body.Length == 0)
+        // Stored without what XML and HTML cannot carry (tabs and line breaks stay).
+        var body = NewsRules.CleanText(c.Body);
+        if (body.Length == 0)
         {
             return NewsRejections.EmptyComment;
         }
 
-        if (c.Body.Length > c.MaxLength)
+        if (body.Length > c.MaxLength)
         {
             return NewsRejections.CommentTooLong(c.MaxLength);
         }
@@ -196,7 +198,7 @@ public static class NewsDecider
             parentAuthor = parent.AuthorId;
         }
 
-        return new CommentPosted(state.Id, state.LastCommentId + 1, c.ParentId, c.UserId, c.Username, c.Body, parentAuthor, c.At);
+        return new CommentPosted(state.Id, state.LastCommentId + 1, c.ParentId, c.UserId, c.Username, body, parentAuthor, c.At);
     }
 
     private static Decision<INewsEvent> EditComment(NewsCommand.EditComment c, NewsState state)
@@ -213,17 +215,18 @@ public static class NewsDecider
             return NewsRejections.InvalidComment;
         }
 
-        if (c.Body.Length == 0)
+        var body = NewsRules.CleanText(c.Body);
+        if (body.Length == 0)
         {
             return NewsRejections.EmptyComment;
         }
 
-        if (c.Body.Length > c.MaxLength)
+        if (body.Length > c.MaxLength)
         {
             return NewsRejections.CommentTooLong(c.MaxLength);
         }
 
-        return comment.Body == c.Body ? Decision<INewsEvent>.AlreadyDone : new CommentEdited(state.Id, c.CommentId, c.UserId, c.Body, c.At);
+        return comment.Body == body ? Decision<INewsEvent>.AlreadyDone : new CommentEdited(state.Id, c.CommentId, c.UserId, body, c.At);
     }
 
     private static Decision<INewsEvent> DeleteComment(NewsCommand.DeleteComment c, NewsState state)

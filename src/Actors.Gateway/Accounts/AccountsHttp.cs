@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Actors.Accounts;
+using Actors.Gateway.Input;
 using Actors.Gateway.Users;
 
 namespace Actors.Gateway.Accounts;
@@ -94,9 +95,15 @@ internal static class AccountsHttp
         try
         {
             using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? (document.RootElement.Clone(), null)
-                : (default, BadRequest("The body must be a JSON object."));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, BadRequest("The body must be a JSON object."));
+            }
+
+            // Checked here, once for every route, so no action ever reads a string that throws (a lone surrogate) or a NUL.
+            return InputText.Check(document.RootElement) is { } badText
+                ? (default, BadRequest(badText))
+                : (document.RootElement.Clone(), null);
         }
         catch (JsonException)
         {

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Actors.Gateway.Input;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace Actors.Gateway.Lamernews;
@@ -12,8 +14,14 @@ namespace Actors.Gateway.Lamernews;
 /// </summary>
 internal sealed class LamerParameters
 {
-    /// <summary>Largest body read (a 1 MB value fits; anything beyond is refused without being buffered).</summary>
+    /// <summary>Largest body read by default (a 1 MB value fits; anything beyond is refused without being buffered).</summary>
     public const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>The sentence for a body over the limit.</summary>
+    public const string TooLarge = "Request body too large.";
+
+    /// <summary>The sentence for a NUL (<c>%00</c>) in a urlencoded form, which the form reader refuses before we see the values.</summary>
+    public const string FormNul = "Invalid input: a form value contains a NUL character.";
 
     private readonly Dictionary<string, string> _values;
 
@@ -35,32 +43,66 @@ internal sealed class LamerParameters
     /// <summary>The "required" rule on a value as sent (for command inputs read by either door): trimmed, or null when absent or blank.</summary>
     public static string? RequiredValue(string? sent) => sent?.Trim() is { Length: > 0 } value ? value : null;
 
-    public static async Task<LamerParameters> ReadAsync(HttpRequest request)
+    /// <summary>
+    /// The parameters of <paramref name="request"/>; a body over <paramref name="maxBodyBytes"/>, one that cannot be
+    /// parsed, or any name or value in it that is not acceptable text (<see cref="InputText"/>: a NUL, a lone surrogate)
+    /// gives <see cref="Error"/> and no parameters from the body.
+    /// </summary>
+    public static async Task<LamerParameters> ReadAsync(HttpRequest request, int maxBodyBytes = MaxBodyBytes)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The query is not checked for NUL: it cannot carry a lone surrogate (its decoder makes U+FFFD of bad UTF-8), and
+        // a name or email with a NUL simply matches nothing, as the user routes' tests of hostile input expect.
         AddLastOfEach(values, request.Query);
+
         if (request.ContentLength is 0 || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
             return new LamerParameters(values, null);
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBodyBytes)
         {
-            return new LamerParameters(values, "Request body too large.");
+            return new LamerParameters(values, TooLarge);
         }
 
         try
         {
             if (request.HasFormContentType)
             {
-                AddLastOfEach(values, await request.ReadFormAsync(request.HttpContext.RequestAborted));
+                // A body without a Content-Length (chunked) is held to the same limit by the server while the form is read.
+                if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = Math.Min(limit.MaxRequestBodySize ?? long.MaxValue, maxBodyBytes);
+                }
+
+                var form = new Dictionary<string, string>(StringComparer.Ordinal);
+                AddLastOfEach(form, await request.ReadFormAsync(request.HttpContext.RequestAborted));
+                if (Refusal(form) is { } badForm)
+                {
+                    return new LamerParameters(values, badForm);
+                }
+
+                foreach (var (key, value) in form)
+                {
+                    values[key] = value;
+                }
+
                 return new LamerParameters(values, null);
             }
 
             if (request.HasJsonContentType())
             {
-                return new LamerParameters(values, await ReadJsonAsync(request, values));
+                return new LamerParameters(values, await ReadJsonAsync(request, values, maxBodyBytes));
             }
+        }
+        catch (InvalidDataException e) when (e.InnerException is InvalidOperationException)
+        {
+            // The form reader's URL decoder refuses a %00 (a NUL) this way: an input error, not a malformed body.
+            return new LamerParameters(values, FormNul);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new LamerParameters(values, TooLarge);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or FormatException)
         {
@@ -69,6 +111,20 @@ internal sealed class LamerParameters
 
         // Any other body is not parameters: the route then reports what is missing.
         return new LamerParameters(values, null);
+    }
+
+    /// <summary>The sentence for the first name or value that is not acceptable text, or null.</summary>
+    private static string? Refusal(Dictionary<string, string> values)
+    {
+        foreach (var (key, value) in values)
+        {
+            if ((InputText.Problem(key) ?? InputText.Problem(value)) is { } problem)
+            {
+                return InputText.Refusal(key, problem);
+            }
+        }
+
+        return null;
     }
 
     private static void AddLastOfEach(Dictionary<string, string> values, IEnumerable<KeyValuePair<string, StringValues>> pairs)
@@ -87,16 +143,16 @@ internal sealed class LamerParameters
     /// A JSON object body over <paramref name="values"/>: strings as they are, numbers and booleans as their JSON text,
     /// null as not sent. Returns why the body is refused (then it adds nothing), or null.
     /// </summary>
-    private static async Task<string?> ReadJsonAsync(HttpRequest request, Dictionary<string, string> values)
+    private static async Task<string?> ReadJsonAsync(HttpRequest request, Dictionary<string, string> values, int maxBodyBytes)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (buffer.Length + read > maxBodyBytes)
             {
-                return "Request body too large.";
+                return TooLarge;
             }
 
             buffer.Write(chunk, 0, read);
@@ -110,6 +166,12 @@ internal sealed class LamerParameters
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return "Malformed request body: a JSON object is expected.";
+            }
+
+            // Before any GetString: a lone surrogate escape would make it throw.
+            if (InputText.Check(document.RootElement) is { } badText)
+            {
+                return badText;
             }
 
             foreach (var property in document.RootElement.EnumerateObject())

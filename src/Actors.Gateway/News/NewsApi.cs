@@ -16,6 +16,12 @@ public static class NewsApi
     private const string NotAuthenticated = "Not authenticated.";
     private const string WrongSecret = "Wrong form secret.";
 
+    /// <summary>
+    /// Largest body of a news route: the largest legitimate one (a 4 KB text or comment, a 2 KB URL and a title, even
+    /// percent-encoded) is well below it, and nothing larger is buffered.
+    /// </summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     public static IEndpointRouteBuilder MapNewsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(NeverAnErrorPage);
@@ -116,17 +122,22 @@ public static class NewsApi
     }
 
     /// <summary>
-    /// Lamernews' order of checks: not logged in, then a wrong or missing API secret. A body that cannot be read gives
-    /// no parameters (its <see cref="LamerParameters.Error"/> is not shown): Lamernews then finds them missing.
+    /// Lamernews' order of checks: not logged in, then a wrong or missing API secret; between them, a body that cannot be
+    /// read (too large, malformed, or text such as a NUL) gets its own sentence, rather than reading as a wrong secret.
     /// </summary>
     private static async Task<(SignedInUser? User, LamerParameters Parameters, IResult? Refused)> SignedInWithSecret(HttpContext context)
     {
-        var parameters = await LamerParameters.ReadAsync(context.Request);
+        var parameters = await LamerParameters.ReadAsync(context.Request, MaxBodyBytes);
         // The commands need who the user is, not the karma of the moment (the user grain checks karma when spending it).
         var user = await context.GetSignedInIdentityAsync();
         if (user is null)
         {
             return (null, parameters, LamerResults.Error(NotAuthenticated));
+        }
+
+        if (parameters.Error is { } unreadable)
+        {
+            return (user, parameters, LamerResults.Error(unreadable));
         }
 
         if (!user.HasApiSecret(parameters.Present("apisecret")))

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Actors.Gateway.Input;
 
 namespace Actors.Gateway.Realtime;
 
@@ -185,10 +186,13 @@ internal sealed class RealtimeConnection
         }
     }
 
-    /// <summary>A string (up to 128 characters) or number id, as the raw JSON to echo; anything else is no id.</summary>
+    /// <summary>
+    /// A string (up to 128 characters, acceptable text) or number id, as the raw JSON to echo; anything else is no id.
+    /// </summary>
     private static string? RawId(JsonElement message) =>
         message.TryGetProperty("id", out var id)
-        && ((id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 and <= 128 }) || id.ValueKind == JsonValueKind.Number)
+        && ((id.ValueKind == JsonValueKind.String && InputText.Check(id) is null && id.GetString() is { Length: > 0 and <= 128 })
+            || id.ValueKind == JsonValueKind.Number)
         && id.GetRawText() is { Length: <= 512 } raw
             ? raw
             : null;
@@ -217,6 +221,12 @@ internal sealed class RealtimeConnection
             if (id is null)
             {
                 return Pushes.Error(null, "Missing id: every message needs an \"id\" (a string of up to 128 characters, or a number).");
+            }
+
+            // Before any command reads a string: a lone surrogate escape would throw there (once closing the socket).
+            if (InputText.Check(root, "message") is { } badText)
+            {
+                return Pushes.Error(id, badText);
             }
 
             if (!root.TryGetProperty("event", out var eventElement) || eventElement.ValueKind != JsonValueKind.String

@@ -2,14 +2,18 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Actors.News;
 
 namespace Actors.Gateway.Web;
 
 /// <summary>Small HTML helpers. Every piece of user text goes through <see cref="E"/>; links in user text get nofollow.</summary>
 internal static partial class Html
 {
-    /// <summary>HTML-escapes text for element content and quoted attribute values.</summary>
-    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <summary>
+    /// HTML-escapes text for element content and quoted attribute values (and the RSS feed's XML), without the
+    /// characters neither can carry: text stored before the news rules cleaned it must not break a page or the feed.
+    /// </summary>
+    public static string E(string? text) => WebUtility.HtmlEncode(NewsRules.CleanText(text ?? ""));
 
     /// <summary>
     /// Escaped text with its URLs turned into links, as Lamernews' <c>urls_to_links</c>: <c>http://</c>, <c>https://</c>

@@ -32,7 +32,7 @@ public sealed class NewsAuthorGrain(
 
     public async Task<NewsCommandResult> Submit(string title, string url, string text)
     {
-        var (storedUrl, rejection) = NewsRules.Validate(title, url, text, PostLimits.Of(_options));
+        var (_, storedUrl, rejection) = NewsRules.Validate(title, url, text, PostLimits.Of(_options));
         if (rejection is not null)
         {
             return NewsCommandResult.Refused(rejection);

@@ -77,7 +77,7 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
     private void Post(NewsPosted a)
     {
         ref var author = ref Active(a.UserId, a.At);
-        var (url, rejection) = NewsRules.Validate(a.Title, a.Url, a.Text, PostLimits.Of(news));
+        var (_, url, rejection) = NewsRules.Validate(a.Title, a.Url, a.Text, PostLimits.Of(news));
         if (rejection is not null || a.NewsId <= LastNewsId)
         {
             return;
