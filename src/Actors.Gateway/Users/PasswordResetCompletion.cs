@@ -111,7 +111,7 @@ internal static class PasswordResetCompletion
         // Every earlier session ended; forget them here at once (other gateways learn it from the users events).
         var cache = services.GetService<AuthTokenCache>();
         cache?.ForgetUser(id);
-        services.GetService<SessionSignals>()?.SessionsEnded(id);
+        services.GetService<SessionSignals>()?.SessionsEnded(id, renewal.AuthToken);
         return (null, renewal);
     }
 

@@ -85,8 +85,17 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
         if (forgotten is { } userId)
         {
             cache.ForgetUser(userId);
-            // The sockets of this gateway drop what only a current session may follow (account.<id> channels).
-            signals.SessionsEnded(userId);
+        }
+
+        // The sockets of this gateway drop what only a current session may follow (account.<id> channels).
+        switch (recorded.Data)
+        {
+            case UserSessionsEnded e:
+                signals.SessionsEnded(e.UserId, e.AuthToken);
+                break;
+            case UserAuthTokenRotated e:
+                signals.SessionsEnded(e.UserId, e.AuthToken);
+                break;
         }
 
         return Task.CompletedTask;

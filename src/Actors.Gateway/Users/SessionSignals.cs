@@ -8,7 +8,7 @@ namespace Actors.Gateway.Users;
 /// </summary>
 public sealed class SessionSignals
 {
-    private readonly Dictionary<long, List<Action>> _watchers = [];
+    private readonly Dictionary<long, List<Action<string?>>> _watchers = [];
     private readonly Lock _gate = new();
     private long _epoch;
 
@@ -18,8 +18,11 @@ public sealed class SessionSignals
     /// </summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    /// <summary>Calls <paramref name="onEnded"/> whenever the sessions of <paramref name="userId"/> end, until disposed.</summary>
-    public IDisposable Watch(long userId, Action onEnded)
+    /// <summary>
+    /// Calls <paramref name="onEnded"/> whenever the sessions of <paramref name="userId"/> end, until disposed, with the
+    /// user's token from then on when known (a session under that token is a new one and stays), else null.
+    /// </summary>
+    public IDisposable Watch(long userId, Action<string?> onEnded)
     {
         lock (_gate)
         {
@@ -34,9 +37,13 @@ public sealed class SessionSignals
         return new Registration(this, userId, onEnded);
     }
 
-    public void SessionsEnded(long userId)
+    /// <summary>
+    /// The sessions of <paramref name="userId"/> ended; <paramref name="currentToken"/> is the user's token from then on
+    /// when known. Why it matters: the users event of a logout can arrive after the user signed in again with that token.
+    /// </summary>
+    public void SessionsEnded(long userId, string? currentToken)
     {
-        Action[] watchers;
+        Action<string?>[] watchers;
         lock (_gate)
         {
             Interlocked.Increment(ref _epoch);
@@ -45,11 +52,11 @@ public sealed class SessionSignals
 
         foreach (var watcher in watchers)
         {
-            watcher();
+            watcher(currentToken);
         }
     }
 
-    private void Unwatch(long userId, Action onEnded)
+    private void Unwatch(long userId, Action<string?> onEnded)
     {
         lock (_gate)
         {
@@ -60,7 +67,7 @@ public sealed class SessionSignals
         }
     }
 
-    private sealed class Registration(SessionSignals owner, long userId, Action onEnded) : IDisposable
+    private sealed class Registration(SessionSignals owner, long userId, Action<string?> onEnded) : IDisposable
     {
         private int _disposed;
 

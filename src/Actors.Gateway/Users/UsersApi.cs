@@ -129,7 +129,7 @@ public static class UsersApi
         await grains.GetGrain<IUserGrain>(user.Id).Logout(user.AuthToken);
         cache?.Remove(user.AuthToken);
         context.ForgetSignedInUser();
-        signals?.SessionsEnded(user.Id);
+        signals?.SessionsEnded(user.Id, currentToken: null);
         return LamerResults.Ok();
     }
 
@@ -187,7 +187,7 @@ public static class UsersApi
         cache?.Remove(user.AuthToken);
         cache?.ForgetUser(user.Id);
         context.ForgetSignedInUser();
-        signals?.SessionsEnded(user.Id);
+        signals?.SessionsEnded(user.Id, renewal.AuthToken);
         return LamerResults.Ok(new { auth = renewal.AuthToken, apisecret = renewal.ApiSecret });
     }
 
