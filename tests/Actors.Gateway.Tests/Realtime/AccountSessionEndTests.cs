@@ -1,4 +1,5 @@
 using Actors.Accounts;
+using Actors.Gateway.Users;
 using Actors.Users;
 using Microsoft.Extensions.DependencyInjection;
 using static Actors.Tests.Users.UsersApiClient;
@@ -38,5 +39,24 @@ public class AccountSessionEndTests(RealtimeGatewayFactory gateway)
         Assert.DoesNotContain(ws.Pushes, p => p.Event() == "accounts.money-deposited");
         Assert.Contains(ws.Pushes, p => p.Event() == "unsubscribed" && p.Channel() == $"account.{account}");
         Assert.StartsWith("Not allowed", (await ws.RequestAsync("subscribe", new { channel = $"account.{account}" })).Error());
+    }
+
+    [Fact]
+    public async Task A_late_signal_that_names_the_sockets_own_token_as_current_keeps_the_subscription()
+    {
+        // E.g. the users event of a logout arriving after the user signed in again (login answers the token that logout set).
+        var owner = await gateway.NewUserAsync();
+        var account = AccountIds.FirstAccountOf(owner.Id);
+        await Eventually(async () => await Grains.GetGrain<IAccountGrain>(account).GetView() is not null, "the first account is opened", timeoutSeconds: 10);
+        await using var ws = await gateway.ConnectAsync(owner.Token);
+        Assert.Equal("ok", (await ws.RequestAsync("subscribe", new { channel = $"account.{account}" })).Event());
+        var signals = gateway.Services.GetRequiredService<SessionSignals>();
+
+        signals.SessionsEnded(owner.Id, owner.Token);
+        await Grains.GetGrain<IAccountGrain>(account).Deposit(owner.Id, 10);
+        await ws.PushAsync(p => p.Event() == "accounts.money-deposited");
+
+        signals.SessionsEnded(owner.Id, currentToken: null);
+        await ws.PushAsync(p => p.Event() == "unsubscribed");
     }
 }
