@@ -49,19 +49,28 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task<UserCredentials?> GetCredentials();
 
     /// <summary>
-    /// Ends every session: replaces the token when <paramref name="authToken"/> is still current (the API secret is kept).
+    /// Ends every session: replaces the token and the API secret when <paramref name="authToken"/> is still current.
     /// Returns false when that token is not current (already logged out).
     /// </summary>
     Task<bool> Logout(string authToken);
 
-    /// <summary>Stores about and email (cut to their maximum lengths) and, when given, a new password hash.</summary>
-    Task<Rejection?> UpdateProfile(string about, string email, string? passwordHash);
+    /// <summary>
+    /// Stores about and email (cut to their maximum lengths) and, when given, a new password hash. A new password ends
+    /// every session: the answer then carries the new token and API secret (else they are null).
+    /// </summary>
+    Task<SessionRenewal> UpdateProfile(string about, string email, string? passwordHash);
 
     /// <summary>
-    /// Records a password-reset request when <paramref name="email"/> matches and the last request is old enough;
-    /// answers the current auth token for the reset link.
+    /// Records a password-reset request when <paramref name="email"/> matches and the last request is old enough, and
+    /// issues a single-use reset token (only its hash is stored) for the mailed link. Never answers the session token.
     /// </summary>
     Task<PasswordResetTicket> RequestPasswordReset(string email);
+
+    /// <summary>
+    /// Uses the reset link's <paramref name="resetToken"/> (once, before it expires): sets <paramref name="passwordHash"/>
+    /// and ends every session; the answer carries the new token and API secret.
+    /// </summary>
+    Task<SessionRenewal> CompletePasswordReset(string resetToken, string passwordHash);
 
     /// <summary>The user read the replies page: the unread-replies counter goes back to 0.</summary>
     Task MarkRepliesRead();
@@ -99,12 +108,25 @@ public sealed record UserCredentials(
     [property: Id(3)] string AuthToken,
     [property: Id(4)] string ApiSecret);
 
-/// <summary>The answer to a password-reset request: a rejection, or the token the mailed link carries.</summary>
+/// <summary>
+/// The answer to a password-reset request: a rejection, or the single-use reset token the mailed link carries (never
+/// the session token).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("actors.users.password-reset-ticket")]
 public sealed record PasswordResetTicket(
     [property: Id(0)] Rejection? Rejection,
-    [property: Id(1)] string? AuthToken,
+    [property: Id(1)] string? ResetToken,
     [property: Id(2)] string? Username);
+
+/// <summary>
+/// The answer to a command that may end every session: a rejection, or (when the sessions ended) the new session
+/// token and API secret, which the caller hands to the user so that only this client stays signed in.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("actors.users.session-renewal")]
+public sealed record SessionRenewal(
+    [property: Id(0)] Rejection? Rejection,
+    [property: Id(1)] string? AuthToken = null,
+    [property: Id(2)] string? ApiSecret = null);
 
 /// <summary>What anyone may know about a user, plus the owner-only fields (email) the gateway decides to show or not.</summary>
 [GenerateSerializer, Immutable, Alias("actors.users.profile")]

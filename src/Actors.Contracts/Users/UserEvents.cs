@@ -18,7 +18,7 @@ public sealed record UserAdminGranted(
     [property: Id(0)] long UserId,
     [property: Id(1)] DateTimeOffset At) : IUserEvent;
 
-/// <summary>The session token was replaced (logout, or a used password-reset link): every session of the user ends.</summary>
+/// <summary>The session token was replaced (logout before UserSessionsEnded existed): every session of the user ends.</summary>
 [GenerateSerializer, Immutable, Alias("users.auth-token-rotated")]
 public sealed record UserAuthTokenRotated(
     [property: Id(0)] long UserId,
@@ -33,7 +33,7 @@ public sealed record UserProfileUpdated(
     [property: Id(2)] string Email,
     [property: Id(3)] DateTimeOffset At) : IUserEvent;
 
-/// <summary>The user chose a new password (the session token is kept, as in the reference).</summary>
+/// <summary>The user chose a new password. Since UserSessionsEnded exists, a change is followed by that event in the same commit.</summary>
 [GenerateSerializer, Immutable, Alias("users.password-changed")]
 public sealed record UserPasswordChanged(
     [property: Id(0)] long UserId,
@@ -83,6 +83,34 @@ public sealed record UserRepliesRead(
 public sealed record UserPasswordResetRequested(
     [property: Id(0)] long UserId,
     [property: Id(1)] DateTimeOffset At) : IUserEvent;
+
+/// <summary>
+/// A single-use password-reset link was issued: only the SHA-256 of its random token is kept (the token itself goes
+/// into the mail and nowhere else), valid until <see cref="ExpiresAt"/>. A later issue replaces an earlier one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("users.password-reset-issued")]
+public sealed record UserPasswordResetIssued(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] string TokenHash,
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] DateTimeOffset At) : IUserEvent;
+
+/// <summary>The outstanding password-reset link was used (a second use fails); the new password follows in its own event.</summary>
+[GenerateSerializer, Immutable, Alias("users.password-reset-used")]
+public sealed record UserPasswordResetUsed(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] DateTimeOffset At) : IUserEvent;
+
+/// <summary>
+/// Every session of the user ended: a new session token and a new API secret replace the old ones (logout, a password
+/// change, a completed reset). Supersedes <see cref="UserAuthTokenRotated"/>, which kept the API secret.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("users.sessions-ended")]
+public sealed record UserSessionsEnded(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] string AuthToken,
+    [property: Id(2)] string ApiSecret,
+    [property: Id(3)] DateTimeOffset At) : IUserEvent;
 
 /// <summary>Events of the username registry (stream <c>usernames-{lower-cased name}</c>).</summary>
 public interface IUsernameEvent;

@@ -55,6 +55,12 @@ public static class PasswordHashing
     /// <summary>A random session token or API secret: 20 bytes as 40 lowercase hex characters, as Lamernews makes them.</summary>
     public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
+    /// <summary>
+    /// What is stored of a password-reset token: its SHA-256 (hex). The token is 160 random bits, so a fast hash is
+    /// enough; a leaked event log then gives nobody a usable link.
+    /// </summary>
+    public static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
     /// <summary>True when <paramref name="value"/> has the shape of <see cref="NewToken"/> (checked before any lookup).</summary>
     public static bool IsTokenShaped(string? value) =>
         value is { Length: 40 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');

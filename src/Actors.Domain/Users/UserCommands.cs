@@ -16,11 +16,18 @@ public abstract record UserCommand
         long UserId, string Username, string PasswordHash, string AuthToken, string ApiSecret, int InitialKarma, DateTimeOffset At)
         : UserCommand(At);
 
-    /// <summary>Replace <paramref name="CurrentToken"/> by <paramref name="NewToken"/> (logout): nothing happens when it is no longer current.</summary>
-    public sealed record RotateAuthToken(string CurrentToken, string NewToken, DateTimeOffset At) : UserCommand(At);
+    /// <summary>
+    /// Logout: replace <paramref name="CurrentToken"/> by <paramref name="NewToken"/> and the API secret by
+    /// <paramref name="NewApiSecret"/>; nothing happens when the token is no longer current.
+    /// </summary>
+    public sealed record RotateAuthToken(string CurrentToken, string NewToken, string NewApiSecret, DateTimeOffset At) : UserCommand(At);
 
-    /// <summary>Set about and email (cut to the maximum lengths) and optionally a new password hash.</summary>
-    public sealed record UpdateProfile(string About, string Email, string? PasswordHash, int AboutMaxLength, int EmailMaxLength, DateTimeOffset At)
+    /// <summary>
+    /// Set about and email (cut to the maximum lengths) and optionally a new password hash; a new password ends every
+    /// session, so <paramref name="NewAuthToken"/> and <paramref name="NewApiSecret"/> replace the current ones then.
+    /// </summary>
+    public sealed record UpdateProfile(
+        string About, string Email, string? PasswordHash, int AboutMaxLength, int EmailMaxLength, string NewAuthToken, string NewApiSecret, DateTimeOffset At)
         : UserCommand(At);
 
     /// <summary>The hourly karma increment: <paramref name="Amount"/> when the last one is more than <paramref name="IntervalSeconds"/> old.</summary>
@@ -38,6 +45,16 @@ public abstract record UserCommand
     /// <summary>Reset the unread-replies counter.</summary>
     public sealed record MarkRepliesRead(DateTimeOffset At) : UserCommand(At);
 
-    /// <summary>Ask for a password-reset mail to <paramref name="Email"/>, at most once per <paramref name="DelaySeconds"/>.</summary>
-    public sealed record RequestPasswordReset(string Email, int DelaySeconds, DateTimeOffset At) : UserCommand(At);
+    /// <summary>
+    /// Ask for a password-reset mail to <paramref name="Email"/>, at most once per <paramref name="DelaySeconds"/>; the
+    /// mailed link's token is known here only by its hash <paramref name="TokenHash"/>, valid <paramref name="LifetimeSeconds"/>.
+    /// </summary>
+    public sealed record RequestPasswordReset(string Email, int DelaySeconds, string TokenHash, int LifetimeSeconds, DateTimeOffset At) : UserCommand(At);
+
+    /// <summary>
+    /// Use the reset link whose token hashes to <paramref name="TokenHash"/>: set <paramref name="PasswordHash"/> and end
+    /// every session (new token and API secret). Once only, and only before the link expires.
+    /// </summary>
+    public sealed record CompletePasswordReset(string TokenHash, string PasswordHash, string NewAuthToken, string NewApiSecret, DateTimeOffset At)
+        : UserCommand(At);
 }

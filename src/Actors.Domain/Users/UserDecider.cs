@@ -21,7 +21,9 @@ public static class UserDecider
         {
             UserCommand.RotateAuthToken c => c.CurrentToken != state.AuthToken || c.NewToken == state.AuthToken
                 ? Decision<IUserEvent>.AlreadyDone
-                : new UserAuthTokenRotated(state.Id, c.NewToken, c.At),
+                // The API secret is rotated too (the reference keeps it): a secret read by a page of the old session
+                // must not outlive it.
+                : new UserSessionsEnded(state.Id, c.NewToken, c.NewApiSecret, c.At),
             UserCommand.UpdateProfile c => DecideUpdateProfile(c, state),
             UserCommand.TickKarma c => state.KarmaIncrementedAt < c.At - TimeSpan.FromSeconds(c.IntervalSeconds)
                 ? new UserKarmaIncremented(state.Id, c.Amount, c.At)
@@ -37,6 +39,7 @@ public static class UserDecider
                 : new UserReplyNoted(state.Id, c.SourceStream, c.SourceVersion, c.At),
             UserCommand.MarkRepliesRead c => state.Replies == 0 ? Decision<IUserEvent>.AlreadyDone : new UserRepliesRead(state.Id, c.At),
             UserCommand.RequestPasswordReset c => DecidePasswordReset(c, state),
+            UserCommand.CompletePasswordReset c => DecideCompleteReset(c, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown user command."),
         };
     }
@@ -79,6 +82,8 @@ public static class UserDecider
         if (c.PasswordHash is { Length: > 0 } hash && hash != state.PasswordHash)
         {
             events.Add(new UserPasswordChanged(state.Id, hash, c.At));
+            // A new password ends every session: whoever holds the old token (a stolen cookie, another device) is out.
+            events.Add(new UserSessionsEnded(state.Id, c.NewAuthToken, c.NewApiSecret, c.At));
         }
 
         return Decision<IUserEvent>.Accept(events);
@@ -96,8 +101,33 @@ public static class UserDecider
             return UserRejections.ResetTooSoon;
         }
 
-        return new UserPasswordResetRequested(state.Id, c.At);
+        return Decision<IUserEvent>.Accept(
+        [
+            new UserPasswordResetRequested(state.Id, c.At),
+            new UserPasswordResetIssued(state.Id, c.TokenHash, c.At + TimeSpan.FromSeconds(c.LifetimeSeconds), c.At),
+        ]);
     }
+
+    private static Decision<IUserEvent> DecideCompleteReset(UserCommand.CompletePasswordReset c, UserState state)
+    {
+        // One answer for no link, a wrong one, a used one and an expired one: nothing to learn by trying.
+        if (state.ResetTokenHash is not { } expected || !SameHash(c.TokenHash, expected) || c.At >= state.ResetTokenExpiresAt)
+        {
+            return UserRejections.ResetLinkInvalid;
+        }
+
+        return Decision<IUserEvent>.Accept(
+        [
+            new UserPasswordResetUsed(state.Id, c.At),
+            new UserPasswordChanged(state.Id, c.PasswordHash, c.At),
+            new UserSessionsEnded(state.Id, c.NewAuthToken, c.NewApiSecret, c.At),
+        ]);
+    }
+
+    /// <summary>Constant time, as for every secret (a hash of one included).</summary>
+    private static bool SameHash(string given, string expected) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
 
     /// <summary>Cuts to at most <paramref name="max"/> UTF-16 units without splitting a surrogate pair.</summary>
     public static string Cut(string value, int max)
@@ -133,6 +163,9 @@ public static class UserDecider
         },
         UserRepliesRead => state with { Replies = 0 },
         UserPasswordResetRequested e => state with { PasswordResetAt = e.At },
+        UserPasswordResetIssued e => state with { ResetTokenHash = e.TokenHash, ResetTokenExpiresAt = e.ExpiresAt },
+        UserPasswordResetUsed => state with { ResetTokenHash = null },
+        UserSessionsEnded e => state with { AuthToken = e.AuthToken, ApiSecret = e.ApiSecret },
         _ => state,
     };
 }

@@ -14,6 +14,8 @@ public static class UserRejections
     public static readonly Rejection ResetNoMatch = new("users.reset-no-match", "No match for the specified username / email pair.");
     public static readonly Rejection ResetTooSoon = new("users.reset-too-soon", "Sorry, not enough time elapsed since last password reset request.");
 
+    public static readonly Rejection ResetLinkInvalid = new("users.reset-link-invalid", "Link invalid or expired.");
+
     public static Rejection BadUsername(string pattern) => new("users.bad-username", $"Username must match /{pattern}/");
 
     public static Rejection UsernameTooLong(int max) => new("users.username-too-long", $"Username is too long. Max length: {max}");

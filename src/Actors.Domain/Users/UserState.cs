@@ -19,6 +19,11 @@ public sealed record UserState
     public int Replies { get; init; }
     public DateTimeOffset? PasswordResetAt { get; init; }
 
+    /// <summary>SHA-256 (hex) of the outstanding password-reset token, or null when none is outstanding.</summary>
+    public string? ResetTokenHash { get; init; }
+
+    public DateTimeOffset ResetTokenExpiresAt { get; init; }
+
     /// <summary>Highest version credited per source stream (karma credits are idempotent by (stream, version)).</summary>
     public ImmutableDictionary<string, long> KarmaSources { get; init; } = ImmutableDictionary<string, long>.Empty.WithComparers(StringComparer.Ordinal);
 

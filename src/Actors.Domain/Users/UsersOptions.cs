@@ -22,4 +22,7 @@ public sealed class UsersOptions
 
     /// <summary>Profile email is cut to this many characters.</summary>
     public int EmailMaxLength { get; set; } = 256;
+
+    /// <summary>How long a mailed password-reset link can be used (once), in seconds.</summary>
+    public int PasswordResetLinkLifetimeSeconds { get; set; } = 3600;
 }

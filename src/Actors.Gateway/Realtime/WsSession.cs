@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Actors.Accounts;
 using Actors.Gateway.News;
 using Actors.Gateway.Users;
@@ -6,11 +8,18 @@ namespace Actors.Gateway.Realtime;
 
 /// <summary>
 /// What the <c>/ws</c> commands of one socket act on: who is signed in (its token) and which channels it follows.
-/// Owned by its <see cref="RealtimeConnection"/>, used from its receive loop only (one message at a time).
+/// Owned by its <see cref="RealtimeConnection"/>, used from its receive loop (one message at a time); except that an
+/// <c>account.&lt;id&gt;</c> channel is dropped from wherever <see cref="SessionSignals"/> reports that the session it
+/// was granted under ended (logout, password change, reset), hence the lock around the subscriptions.
 /// </summary>
 internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outbox outbox, RealtimeOptions options, string? token)
 {
     private readonly HashSet<string> _subscriptions = new(StringComparer.Ordinal);
+    // The account channels, each with the user and token that were allowed to follow it; one signal watch per user.
+    private readonly Dictionary<string, (long UserId, string Token)> _granted = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, IDisposable> _watches = [];
+    private readonly Lock _gate = new();
+    private readonly SessionSignals? _signals = services.GetService<SessionSignals>();
     private string? _token = token;
 
     public IGrainFactory Grains { get; } = services.GetRequiredService<IGrainFactory>();
@@ -37,43 +46,123 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
             return Pushes.Error(id, "Unknown channel. Channels: news.top, news.latest, news.<id>, account.<id>.");
         }
 
-        if (!_subscriptions.Contains(channel) && _subscriptions.Count >= options.MaxSubscriptions)
+        bool full;
+        lock (_gate)
+        {
+            full = !_subscriptions.Contains(channel) && _subscriptions.Count >= options.MaxSubscriptions;
+        }
+
+        if (full)
         {
             return Pushes.Error(id, "Too many subscriptions.");
         }
 
-        object? snapshot = null;
         if (channel.StartsWith("account.", StringComparison.Ordinal))
         {
-            // Owner only. An unknown account and someone else's answer alike, so ids cannot be probed.
-            var user = await UserAsync();
-            var view = user is null
-                ? null
-                : await Grains.GetGrain<IAccountGrain>(Guid.Parse(channel["account.".Length..])).GetView();
-            if (user is null || view is null || view.Owner != user.Id)
-            {
-                return Pushes.Error(id, "Not allowed: only the owner follows an account.");
-            }
-
-            snapshot = new { balance = view.Balance, currency = view.Currency, status = view.Status, version = view.Version };
+            return await SubscribeAccountAsync(id, channel);
         }
 
         if (channel == Channels.Top)
         {
             // The snapshot is queued as a push before any diff that follows it; a repeat subscribe re-sends it (a client
             // that lost track, e.g. after an overflow notice, re-subscribes).
-            _subscriptions.Add(channel);
+            lock (_gate)
+            {
+                _subscriptions.Add(channel);
+            }
+
             var rev = await services.GetRequiredService<TopListWatcher>().SubscribeAsync(outbox);
             return Pushes.Ok(id, new { channel, rev });
         }
 
-        if (_subscriptions.Add(channel))
+        lock (_gate)
         {
-            hub.Subscribe(channel, outbox);
+            if (_subscriptions.Add(channel))
+            {
+                hub.Subscribe(channel, outbox);
+            }
         }
 
+        return Pushes.Ok(id, new { channel, account = (object?)null });
+    }
+
+    private async Task<byte[]> SubscribeAccountAsync(string id, string channel)
+    {
+        // Read before the check: if any session ends while we check, the check is made again (see SessionSignals.Epoch).
+        var epoch = _signals?.Epoch ?? 0;
+        var token = _token;
+        // Owner only. An unknown account and someone else's answer alike, so ids cannot be probed.
+        var user = await services.AuthenticateTokenAsync(token);
+        var view = user is null
+            ? null
+            : await Grains.GetGrain<IAccountGrain>(Guid.Parse(channel["account.".Length..])).GetView();
+        if (user is null || view is null || view.Owner != user.Id)
+        {
+            return Pushes.Error(id, "Not allowed: only the owner follows an account.");
+        }
+
+        Grant(channel, user.Id, token!);
+        if (_signals is not null && _signals.Epoch != epoch && (await services.AuthenticateTokenAsync(token))?.Id != user.Id)
+        {
+            Revoke(user.Id, currentToken: null, notify: false);
+            return Pushes.Error(id, "Not allowed: only the owner follows an account.");
+        }
+
+        var snapshot = new { balance = view.Balance, currency = view.Currency, status = view.Status, version = view.Version };
         return Pushes.Ok(id, new { channel, account = snapshot });
     }
+
+    private void Grant(string channel, long userId, string grantedTo)
+    {
+        lock (_gate)
+        {
+            if (_subscriptions.Add(channel))
+            {
+                hub.Subscribe(channel, outbox);
+            }
+
+            _granted[channel] = (userId, grantedTo);
+            if (_signals is not null && !_watches.ContainsKey(userId))
+            {
+                _watches[userId] = _signals.Watch(userId, current => Revoke(userId, current, notify: true));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the account channels of <paramref name="userId"/> granted under a token other than
+    /// <paramref name="currentToken"/> (all of them when it is null): their session ended, so their pushes stop now.
+    /// </summary>
+    private void Revoke(long userId, string? currentToken, bool notify)
+    {
+        lock (_gate)
+        {
+            foreach (var (channel, grant) in _granted.ToList())
+            {
+                if (grant.UserId != userId || (currentToken is not null && SameToken(grant.Token, currentToken)))
+                {
+                    continue;
+                }
+
+                _granted.Remove(channel);
+                _subscriptions.Remove(channel);
+                hub.Unsubscribe(channel, outbox);
+                if (notify)
+                {
+                    // The client learns why its balance pushes stopped (best effort, like every push).
+                    outbox.TryPush(Pushes.Push("unsubscribed", channel, 0, json => json.WriteString("reason", "Session ended.")));
+                }
+            }
+
+            if (!_granted.Values.Any(g => g.UserId == userId) && _watches.Remove(userId, out var watch))
+            {
+                watch.Dispose();
+            }
+        }
+    }
+
+    private static bool SameToken(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     public byte[] Unsubscribe(string id, string? name)
     {
@@ -82,9 +171,13 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
             return Pushes.Error(id, "Unknown channel.");
         }
 
-        if (_subscriptions.Remove(channel))
+        lock (_gate)
         {
-            hub.Unsubscribe(channel, outbox);
+            _granted.Remove(channel);
+            if (_subscriptions.Remove(channel))
+            {
+                hub.Unsubscribe(channel, outbox);
+            }
         }
 
         return Pushes.Ok(id, new { channel });
@@ -93,12 +186,22 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
     /// <summary>Leaves every channel (the socket is closing).</summary>
     public void UnsubscribeAll()
     {
-        foreach (var channel in _subscriptions)
+        lock (_gate)
         {
-            hub.Unsubscribe(channel, outbox);
-        }
+            foreach (var channel in _subscriptions)
+            {
+                hub.Unsubscribe(channel, outbox);
+            }
 
-        _subscriptions.Clear();
+            _subscriptions.Clear();
+            _granted.Clear();
+            foreach (var watch in _watches.Values)
+            {
+                watch.Dispose();
+            }
+
+            _watches.Clear();
+        }
     }
 
     /// <summary>The canonical name of the channel asked for, or null when there is no such channel.</summary>

@@ -9,14 +9,16 @@ namespace Actors.Gateway.Users;
 /// <summary>
 /// Keeps the gateway's session cache (<see cref="AuthTokenCache"/>) honest across gateways: follows the users events of
 /// every partition and forgets a user's cached sessions when the user's token is rotated (logout, a used reset link)
-/// or the credentials change. The gateway that handles a logout forgets at once; this covers every other one.
+/// or the credentials change, and raises <see cref="SessionSignals"/> for the sockets. The gateway that handles a logout
+/// forgets at once; this covers every other one.
 /// </summary>
-internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, ILogger<SessionInvalidation> logger) : IHostedService
+internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, SessionSignals signals, ILogger<SessionInvalidation> logger) : IHostedService
 {
     // Only these are delivered here (the silos' stream filter): a user's other events, the karma of every vote among
     // them, never reach the gateway for this.
     private static readonly string Followed =
-        EventTypeFilter.Only(typeof(UserAuthTokenRotated), typeof(UserPasswordChanged), typeof(UserCredentialsIssued));
+        EventTypeFilter.Only(
+            typeof(UserAuthTokenRotated), typeof(UserPasswordChanged), typeof(UserCredentialsIssued), typeof(UserSessionsEnded));
 
     private readonly List<StreamSubscriptionHandle<RecordedEvent>> _handles = [];
     private Task _subscribing = Task.CompletedTask;
@@ -77,11 +79,23 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
             UserAuthTokenRotated e => e.UserId,
             UserPasswordChanged e => e.UserId,
             UserCredentialsIssued e => e.UserId,
+            UserSessionsEnded e => e.UserId,
             _ => (long?)null,
         };
         if (forgotten is { } userId)
         {
             cache.ForgetUser(userId);
+        }
+
+        // The sockets of this gateway drop what only a current session may follow (account.<id> channels).
+        switch (recorded.Data)
+        {
+            case UserSessionsEnded e:
+                signals.SessionsEnded(e.UserId, e.AuthToken);
+                break;
+            case UserAuthTokenRotated e:
+                signals.SessionsEnded(e.UserId, e.AuthToken);
+                break;
         }
 
         return Task.CompletedTask;

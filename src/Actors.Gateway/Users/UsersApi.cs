@@ -15,6 +15,11 @@ public static class UsersApi
     private const string MissingParameters = "Missing parameters.";
     private const string ResetDisabled = "Password reset is disabled on this site.";
     private const string MailFailed = "Problem sending the email, please contact the site admin.";
+    private const string NoSiteUrl = "Password reset is unavailable: the site address (News:SiteUrl) is not configured.";
+
+    // The reference's own address, the default of News:SiteUrl. A reset link must never point there: the token in it
+    // would reach a third party's server (its access log) when the user clicks.
+    private const string ReferenceSiteUrl = "http://lamernews.com";
 
     // Compared against when the user does not exist, made with the iterations real hashes have, so that an unknown name
     // costs a login as much time as a known one (with 1 iteration, 0.8 ms against ~340 ms told which names exist).
@@ -30,6 +35,7 @@ public static class UsersApi
         app.MapPost("/api/logout", Logout);
         app.MapPost("/api/updateprofile", UpdateProfile);
         app.MapGet("/api/reset-password", ResetPassword);
+        app.MapPasswordResetCompletion();
         return app;
     }
 
@@ -112,7 +118,7 @@ public static class UsersApi
         return LamerResults.Ok(new { auth = credentials!.AuthToken, apisecret = credentials.ApiSecret });
     }
 
-    private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache)
+    private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache, SessionSignals? signals)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -129,11 +135,12 @@ public static class UsersApi
         await grains.GetGrain<IUserGrain>(user.Id).Logout(user.AuthToken);
         cache?.Remove(user.AuthToken);
         context.ForgetSignedInUser();
+        signals?.SessionsEnded(user.Id, currentToken: null);
         return LamerResults.Ok();
     }
 
     private static async Task<IResult> UpdateProfile(
-        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, AuthTokenCache? cache, SessionSignals? signals)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -170,8 +177,24 @@ public static class UsersApi
             hash = PasswordHashing.Hash(password, users.Value.PasswordHashIterations);
         }
 
-        var rejection = await grains.GetGrain<IUserGrain>(user.Id).UpdateProfile(about, email.Trim(), hash);
-        return rejection is null ? LamerResults.Ok() : LamerResults.Error(rejection);
+        var renewal = await grains.GetGrain<IUserGrain>(user.Id).UpdateProfile(about, email.Trim(), hash);
+        if (renewal.Rejection is { } rejection)
+        {
+            return LamerResults.Error(rejection);
+        }
+
+        if (renewal.AuthToken is null)
+        {
+            return LamerResults.Ok();
+        }
+
+        // The new password ended every session, this one included: the caller gets the new token and secret (as login
+        // answers them), so it alone stays signed in. Forgotten here at once; other gateways learn it from the events.
+        cache?.Remove(user.AuthToken);
+        cache?.ForgetUser(user.Id);
+        context.ForgetSignedInUser();
+        signals?.SessionsEnded(user.Id, renewal.AuthToken);
+        return LamerResults.Ok(new { auth = renewal.AuthToken, apisecret = renewal.ApiSecret });
     }
 
     private static async Task<IResult> ResetPassword(
@@ -186,6 +209,13 @@ public static class UsersApi
         if (string.IsNullOrWhiteSpace(news.Value.MailRelay))
         {
             return LamerResults.Error(ResetDisabled);
+        }
+
+        // The link's address comes from configuration, never from the request: its Host header is the caller's to
+        // choose, and a reset requested with Host: attacker.example would mail the victim a link to the attacker.
+        if (SiteUrl(news.Value) is not { } site)
+        {
+            return LamerResults.Error(NoSiteUrl);
         }
 
         if (p.Required("username") is not { } username || p.Required("email") is not { } email)
@@ -206,9 +236,18 @@ public static class UsersApi
             return LamerResults.Error(rejection);
         }
 
-        var link = $"{context.Request.Scheme}://{context.Request.Host}/set-new-password?user={Uri.EscapeDataString(ticket.Username!)}&auth={ticket.AuthToken}";
+        // Lamernews' link shape (user=, auth=), but auth is now the single-use reset token, not the session token.
+        var link = $"{site}/set-new-password?user={Uri.EscapeDataString(ticket.Username!)}&auth={ticket.ResetToken}";
         return await mailer.SendAsync(email, ticket.Username!, link, context.RequestAborted)
             ? LamerResults.Ok()
             : LamerResults.Error(MailFailed);
     }
+
+    /// <summary>News:SiteUrl without its trailing '/', when it is an absolute http(s) address other than the reference's.</summary>
+    internal static string? SiteUrl(NewsOptions news) =>
+        Uri.TryCreate(news.SiteUrl, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.Equals(news.SiteUrl.TrimEnd('/'), ReferenceSiteUrl, StringComparison.OrdinalIgnoreCase)
+            ? news.SiteUrl.TrimEnd('/')
+            : null;
 }

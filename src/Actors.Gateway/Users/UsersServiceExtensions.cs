@@ -12,6 +12,7 @@ public static class UsersServiceExtensions
     {
         builder.Services.AddNewsAndUsersOptions(builder.Configuration);
         builder.Services.AddSingleton<AuthTokenCache>();
+        builder.Services.AddSingleton<SessionSignals>();
         builder.Services.AddHostedService<SessionInvalidation>();
         builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
         return builder;

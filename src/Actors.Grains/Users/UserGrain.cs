@@ -92,30 +92,57 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         }
 
         var old = State.AuthToken;
-        var (rejection, events) = await Handle(new UserCommand.RotateAuthToken(old, PasswordHashing.NewToken(), time.GetUtcNow()));
-        if (rejection is null && events.Count > 0)
-        {
-            await GrainFactory.GetGrain<IAuthTokenGrain>(State.AuthToken).Bind(State.Id);
-            // Only tidiness: the old pointer could not authenticate anyone anyway (this grain checks the current token).
-            await GrainFactory.GetGrain<IAuthTokenGrain>(old).Unbind();
-        }
-
+        var (rejection, events) = await Handle(new UserCommand.RotateAuthToken(old, PasswordHashing.NewToken(), PasswordHashing.NewToken(), time.GetUtcNow()));
+        await RebindTokenAsync(old, events);
         return rejection is null;
     }
 
-    public async Task<Rejection?> UpdateProfile(string about, string email, string? passwordHash)
+    public async Task<SessionRenewal> UpdateProfile(string about, string email, string? passwordHash)
     {
-        var (rejection, _) = await Handle(new UserCommand.UpdateProfile(
-            about, email, passwordHash, _users.AboutMaxLength, _users.EmailMaxLength, time.GetUtcNow()));
-        return rejection;
+        var old = State.AuthToken;
+        var (rejection, events) = await Handle(new UserCommand.UpdateProfile(
+            about, email, passwordHash, _users.AboutMaxLength, _users.EmailMaxLength, PasswordHashing.NewToken(), PasswordHashing.NewToken(), time.GetUtcNow()));
+        return await RebindTokenAsync(old, events)
+            ? new SessionRenewal(null, State.AuthToken, State.ApiSecret)
+            : new SessionRenewal(rejection);
     }
 
     public async Task<PasswordResetTicket> RequestPasswordReset(string email)
     {
-        var (rejection, _) = await Handle(new UserCommand.RequestPasswordReset(email, _news.PasswordResetDelaySeconds, time.GetUtcNow()));
+        // The link carries a token of its own, single-use and short-lived; the session token never leaves by mail.
+        var token = PasswordHashing.NewToken();
+        var (rejection, _) = await Handle(new UserCommand.RequestPasswordReset(
+            email, _news.PasswordResetDelaySeconds, PasswordHashing.TokenHash(token), _users.PasswordResetLinkLifetimeSeconds, time.GetUtcNow()));
         return rejection is null
-            ? new PasswordResetTicket(null, State.AuthToken, State.Username)
+            ? new PasswordResetTicket(null, token, State.Username)
             : new PasswordResetTicket(rejection, null, null);
+    }
+
+    public async Task<SessionRenewal> CompletePasswordReset(string resetToken, string passwordHash)
+    {
+        var old = State.AuthToken;
+        var (rejection, events) = await Handle(new UserCommand.CompletePasswordReset(
+            PasswordHashing.TokenHash(resetToken), passwordHash, PasswordHashing.NewToken(), PasswordHashing.NewToken(), time.GetUtcNow()));
+        return rejection is null && await RebindTokenAsync(old, events)
+            ? new SessionRenewal(null, State.AuthToken, State.ApiSecret)
+            : new SessionRenewal(rejection ?? UserRejections.ResetLinkInvalid);
+    }
+
+    /// <summary>
+    /// After events that ended every session: points the new token at this user and drops the old pointer. True when
+    /// the sessions ended.
+    /// </summary>
+    private async Task<bool> RebindTokenAsync(string oldToken, IReadOnlyList<RecordedEvent> events)
+    {
+        if (!events.Any(e => e.Data is UserSessionsEnded))
+        {
+            return false;
+        }
+
+        await GrainFactory.GetGrain<IAuthTokenGrain>(State.AuthToken).Bind(State.Id);
+        // Only tidiness: the old pointer could not authenticate anyone anyway (this grain checks the current token).
+        await GrainFactory.GetGrain<IAuthTokenGrain>(oldToken).Unbind();
+        return true;
     }
 
     public async Task MarkRepliesRead() => await Handle(new UserCommand.MarkRepliesRead(time.GetUtcNow()));

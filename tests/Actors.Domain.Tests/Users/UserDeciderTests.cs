@@ -45,16 +45,26 @@ public class CreateUserTests
 public class RotateAuthTokenTests
 {
     private const string NewToken = "3333333333333333333333333333333333333333";
+    private const string NewSecret = "4444444444444444444444444444444444444444";
 
     [Fact]
-    public void Logout_replaces_the_current_token_and_keeps_the_secret()
+    public void Logout_replaces_the_current_token_and_the_api_secret()
     {
         var state = Given(Registered());
 
-        var events = state.Then(new UserCommand.RotateAuthToken(Token, NewToken, T0.AddMinutes(1)));
+        var events = state.Then(new UserCommand.RotateAuthToken(Token, NewToken, NewSecret, T0.AddMinutes(1)));
 
-        Assert.Equal<IUserEvent>([new UserAuthTokenRotated(Id, NewToken, T0.AddMinutes(1))], events);
+        Assert.Equal<IUserEvent>([new UserSessionsEnded(Id, NewToken, NewSecret, T0.AddMinutes(1))], events);
         var after = Given([.. Registered(), .. events]);
+        Assert.Equal(NewToken, after.AuthToken);
+        Assert.Equal(NewSecret, after.ApiSecret);
+    }
+
+    [Fact]
+    public void A_logout_recorded_before_sessions_ended_existed_still_keeps_the_secret()
+    {
+        var after = Given([.. Registered(), new UserAuthTokenRotated(Id, NewToken, T0)]);
+
         Assert.Equal(NewToken, after.AuthToken);
         Assert.Equal(Secret, after.ApiSecret);
     }
@@ -62,23 +72,26 @@ public class RotateAuthTokenTests
     [Fact]
     public void Logging_out_a_token_that_is_no_longer_current_changes_nothing()
     {
-        Assert.Empty(Given(Registered()).Then(new UserCommand.RotateAuthToken("9999999999999999999999999999999999999999", NewToken, T0)));
-        Assert.Empty(Given(Registered()).Repeated(new UserCommand.RotateAuthToken(Token, NewToken, T0)));
+        Assert.Empty(Given(Registered()).Then(new UserCommand.RotateAuthToken("9999999999999999999999999999999999999999", NewToken, NewSecret, T0)));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.RotateAuthToken(Token, NewToken, NewSecret, T0)));
     }
 
     [Fact]
     public void An_unknown_user_cannot_log_out()
     {
-        Assert.Equal(UserRejections.Unknown, Given().Rejected(new UserCommand.RotateAuthToken(Token, NewToken, T0)));
+        Assert.Equal(UserRejections.Unknown, Given().Rejected(new UserCommand.RotateAuthToken(Token, NewToken, NewSecret, T0)));
     }
 }
 
 public class UpdateProfileTests
 {
+    private const string NewToken = "3333333333333333333333333333333333333333";
+    private const string NewSecret = "4444444444444444444444444444444444444444";
+
     [Fact]
     public void About_and_email_are_cut_to_their_maximum_lengths()
     {
-        var events = Given(Registered()).Then(new UserCommand.UpdateProfile(new string('a', 5000), new string('e', 300), null, 4096, 256, T0));
+        var events = Given(Registered()).Then(new UserCommand.UpdateProfile(new string('a', 5000), new string('e', 300), null, 4096, 256, NewToken, NewSecret, T0));
 
         var updated = Assert.IsType<UserProfileUpdated>(Assert.Single(events));
         Assert.Equal(4096, updated.About.Length);
@@ -90,23 +103,35 @@ public class UpdateProfileTests
     {
         var about = new string('a', 4095) + "😀";
 
-        var updated = (UserProfileUpdated)Given(Registered()).Then(new UserCommand.UpdateProfile(about, "", null, 4096, 256, T0)).Single();
+        var updated = (UserProfileUpdated)Given(Registered()).Then(new UserCommand.UpdateProfile(about, "", null, 4096, 256, NewToken, NewSecret, T0)).Single();
 
         Assert.Equal(4095, updated.About.Length);
     }
 
     [Fact]
-    public void A_new_password_hash_is_its_own_event()
+    public void A_new_password_ends_every_session_with_a_new_token_and_api_secret()
     {
-        var events = Given(Registered()).Then(new UserCommand.UpdateProfile("", "", "hash-2", 4096, 256, T0));
+        var events = Given(Registered()).Then(new UserCommand.UpdateProfile("", "", "hash-2", 4096, 256, NewToken, NewSecret, T0));
 
-        Assert.Equal<IUserEvent>([new UserPasswordChanged(Id, "hash-2", T0)], events);
+        Assert.Equal<IUserEvent>([new UserPasswordChanged(Id, "hash-2", T0), new UserSessionsEnded(Id, NewToken, NewSecret, T0)], events);
+        var after = Given([.. Registered(), .. events]);
+        Assert.Equal(NewToken, after.AuthToken);
+        Assert.Equal(NewSecret, after.ApiSecret);
+    }
+
+    [Fact]
+    public void A_profile_change_without_a_password_keeps_the_sessions()
+    {
+        var events = Given(Registered()).Then(new UserCommand.UpdateProfile("about", "", null, 4096, 256, NewToken, NewSecret, T0));
+
+        Assert.DoesNotContain(events, e => e is UserSessionsEnded);
+        Assert.Equal(Token, Given([.. Registered(), .. events]).AuthToken);
     }
 
     [Fact]
     public void The_same_profile_again_is_already_done()
     {
-        Assert.Empty(Given(Registered()).Repeated(new UserCommand.UpdateProfile("about", "a@example.com", "hash-2", 4096, 256, T0)));
+        Assert.Empty(Given(Registered()).Repeated(new UserCommand.UpdateProfile("about", "a@example.com", "hash-2", 4096, 256, NewToken, NewSecret, T0)));
     }
 }
 
@@ -234,25 +259,27 @@ public class RequestPasswordResetTests
     private static UserState WithEmail() => Given([.. Registered(), new UserProfileUpdated(Id, "", "a@example.com", T0)]);
 
     [Fact]
-    public void A_matching_email_records_the_request()
+    public void A_matching_email_records_the_request_and_issues_a_link_known_by_its_hash_only()
     {
-        Assert.Equal<IUserEvent>([new UserPasswordResetRequested(Id, T0)], WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0)));
+        Assert.Equal<IUserEvent>(
+            [new UserPasswordResetRequested(Id, T0), new UserPasswordResetIssued(Id, "reset-hash", T0.AddHours(1), T0)],
+            WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, "reset-hash", 3600, T0)));
     }
 
     [Fact]
     public void A_different_or_missing_email_does_not_match()
     {
-        Assert.Equal(UserRejections.ResetNoMatch, WithEmail().Rejected(new UserCommand.RequestPasswordReset("b@example.com", 86400, T0)));
-        Assert.Equal(UserRejections.ResetNoMatch, Given(Registered()).Rejected(new UserCommand.RequestPasswordReset("", 86400, T0)));
+        Assert.Equal(UserRejections.ResetNoMatch, WithEmail().Rejected(new UserCommand.RequestPasswordReset("b@example.com", 86400, "h", 3600, T0)));
+        Assert.Equal(UserRejections.ResetNoMatch, Given(Registered()).Rejected(new UserCommand.RequestPasswordReset("", 86400, "h", 3600, T0)));
     }
 
     [Fact]
     public void A_second_request_within_the_delay_is_refused_and_one_after_it_is_accepted()
     {
-        var state = WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0)).Aggregate(WithEmail(), UserDecider.Evolve);
+        var state = WithEmail().Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, "h", 3600, T0)).Aggregate(WithEmail(), UserDecider.Evolve);
 
-        Assert.Equal(UserRejections.ResetTooSoon, state.Rejected(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0.AddHours(23))));
-        Assert.Single(state.Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, T0.AddSeconds(86401))));
+        Assert.Equal(UserRejections.ResetTooSoon, state.Rejected(new UserCommand.RequestPasswordReset("a@example.com", 86400, "h", 3600, T0.AddHours(23))));
+        Assert.NotEmpty(state.Then(new UserCommand.RequestPasswordReset("a@example.com", 86400, "h", 3600, T0.AddSeconds(86401))));
     }
 }
 

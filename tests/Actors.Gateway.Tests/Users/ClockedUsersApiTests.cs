@@ -67,7 +67,7 @@ public class ClockedUsersApiTests(UsersGatewayFactory gateway)
     }
 
     [Fact]
-    public async Task A_reset_mail_carries_the_current_token_and_a_second_request_within_a_day_is_refused()
+    public async Task A_reset_mail_carries_a_link_of_its_own_and_a_second_request_within_a_day_is_refused()
     {
         using var anonymous = gateway.CreateClient();
         var name = FreshName();
@@ -84,7 +84,9 @@ public class ClockedUsersApiTests(UsersGatewayFactory gateway)
         var mails = gateway.Mailer.Sent.Where(m => m.Username == name).ToList();
         Assert.Equal(2, mails.Count);
         Assert.Equal("me@example.com", mails[0].To);
-        Assert.EndsWith($"/set-new-password?user={name}&auth={auth}", mails[0].Link);
+        Assert.StartsWith($"{UsersGatewayFactory.SiteUrl}/set-new-password?user={name}&auth=", mails[0].Link);
+        Assert.DoesNotContain(auth, mails[0].Link, StringComparison.Ordinal);
+        Assert.NotEqual(mails[0].Link, mails[1].Link);
     }
 
     [Fact]

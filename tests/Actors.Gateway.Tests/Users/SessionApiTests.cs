@@ -63,18 +63,46 @@ public class SessionApiTests(GatewayFactory gateway)
     }
 
     [Fact]
-    public async Task A_new_password_replaces_the_old_one_and_keeps_the_session()
+    public async Task A_new_password_ends_every_other_session_and_answers_the_new_token_and_secret()
     {
         using var anonymous = gateway.CreateClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name, "old-password");
         using var client = gateway.CreateClient().WithBearer(auth);
+        using var otherDevice = gateway.CreateClient().WithCookie(auth);
+        // A news command from the other device: its session is now in the gateway's session cache.
+        var vote = (HttpClient c, string s) => c.PostForm("/api/votenews", ("apisecret", s), ("news_id", "999999999999"), ("vote_type", "up"));
+        Assert.NotEqual("Not authenticated.", (await vote(otherDevice, secret)).GetProperty("error").GetString());
 
-        AssertOk(await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", ""), ("password", "new-password")));
+        var changed = await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", ""), ("password", "new-password"));
 
+        AssertOk(changed);
+        var newAuth = changed.GetProperty("auth").GetString()!;
+        var newSecret = changed.GetProperty("apisecret").GetString()!;
+        Assert.NotEqual(auth, newAuth);
+        Assert.NotEqual(secret, newSecret);
+        AssertError(await vote(otherDevice, secret), "Not authenticated.");
+        AssertError(await otherDevice.PostForm("/api/updateprofile", ("apisecret", secret), ("about", ""), ("email", ""), ("password", "")), "Not authenticated.");
         AssertError(await anonymous.Get($"/api/login?username={name}&password=old-password"), "No match for the specified username / password pair.");
         var login = await anonymous.Get($"/api/login?username={name}&password=new-password");
-        Assert.Equal(auth, login.GetProperty("auth").GetString());
+        Assert.Equal(newAuth, login.GetProperty("auth").GetString());
+        Assert.Equal(newSecret, login.GetProperty("apisecret").GetString());
+        using var renewed = gateway.CreateClient().WithCookie(newAuth);
+        AssertOk(await renewed.PostForm("/api/updateprofile", ("apisecret", newSecret), ("about", "still here"), ("email", ""), ("password", "")));
+    }
+
+    [Fact]
+    public async Task A_profile_change_without_a_password_keeps_the_session_and_answers_no_token()
+    {
+        using var anonymous = gateway.CreateClient();
+        var (auth, secret) = await anonymous.CreateAccount(FreshName());
+        using var client = gateway.CreateClient().WithBearer(auth);
+
+        var body = await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", "a"), ("email", ""), ("password", ""));
+
+        AssertOk(body);
+        Assert.False(body.TryGetProperty("auth", out _));
+        AssertOk(await client.PostForm("/api/updateprofile", ("apisecret", secret), ("about", "b"), ("email", ""), ("password", "")));
     }
 
     [Fact]
@@ -107,7 +135,7 @@ public class SessionApiTests(GatewayFactory gateway)
     }
 
     [Fact]
-    public async Task Logout_rotates_the_token_so_the_old_one_is_no_longer_authenticated_and_the_secret_is_kept()
+    public async Task Logout_rotates_the_token_and_the_api_secret_so_neither_old_one_works()
     {
         using var anonymous = gateway.CreateClient();
         var name = FreshName();
@@ -120,10 +148,12 @@ public class SessionApiTests(GatewayFactory gateway)
         AssertError(await client.PostForm("/api/logout", ("apisecret", secret)), "Wrong auth credentials or API secret.");
         var login = await anonymous.Get($"/api/login?username={name}&password=secret-password");
         var newAuth = login.GetProperty("auth").GetString()!;
+        var newSecret = login.GetProperty("apisecret").GetString()!;
         Assert.NotEqual(auth, newAuth);
-        Assert.Equal(secret, login.GetProperty("apisecret").GetString());
+        Assert.NotEqual(secret, newSecret);
         using var again = gateway.CreateClient().WithBearer(newAuth);
-        AssertOk(await again.PostForm("/api/updateprofile", ("apisecret", secret), ("about", "back"), ("email", ""), ("password", "")));
+        AssertError(await again.PostForm("/api/updateprofile", ("apisecret", secret), ("about", "back"), ("email", ""), ("password", "")), "Wrong form secret.");
+        AssertOk(await again.PostForm("/api/updateprofile", ("apisecret", newSecret), ("about", "back"), ("email", ""), ("password", "")));
     }
 
     [Fact]

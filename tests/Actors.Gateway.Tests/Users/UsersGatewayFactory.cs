@@ -18,6 +18,8 @@ public sealed class UsersGatewayFactory : WebApplicationFactory<Program>
 {
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
+    public const string SiteUrl = "https://news.example";
+
     public RecordingMailer Mailer { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -26,6 +28,7 @@ public sealed class UsersGatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("News:UserCreationDelaySeconds", "0");
         builder.UseSetting("News:MailRelay", "mail.invalid");
+        builder.UseSetting("News:SiteUrl", SiteUrl);
         builder.UseSetting("Users:PasswordHashIterations", "1000");
         builder.ConfigureTestServices(services =>
         {

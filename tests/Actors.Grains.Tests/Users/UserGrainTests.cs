@@ -105,7 +105,7 @@ public class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Logout_rotates_the_token_so_the_old_one_no_longer_authenticates_but_the_secret_stays()
+    public async Task Logout_rotates_the_token_and_the_secret_so_the_old_token_no_longer_authenticates()
     {
         var (id, token, secret) = await Register(FreshName());
         var user = Grains.GetGrain<IUserGrain>(id);
@@ -116,9 +116,44 @@ public class UserGrainTests(ClusterFixture fixture)
         var credentials = await user.GetCredentials();
         Assert.NotNull(credentials);
         Assert.NotEqual(token, credentials.AuthToken);
-        Assert.Equal(secret, credentials.ApiSecret);
+        Assert.NotEqual(secret, credentials.ApiSecret);
         Assert.Equal(id, await Grains.GetGrain<IAuthTokenGrain>(credentials.AuthToken).GetUserId());
         Assert.False(await user.Logout(token));
+    }
+
+    [Fact]
+    public async Task A_password_change_ends_every_session_and_answers_the_new_token_and_secret()
+    {
+        var (id, token, secret) = await Register(FreshName());
+        var user = Grains.GetGrain<IUserGrain>(id);
+
+        var renewal = await user.UpdateProfile("", "", PasswordHashing.Hash("new-password", 1000));
+
+        Assert.Null(renewal.Rejection);
+        Assert.NotEqual(token, renewal.AuthToken);
+        Assert.NotEqual(secret, renewal.ApiSecret);
+        Assert.Null(await user.Authenticate(token));
+        Assert.NotNull(await user.Authenticate(renewal.AuthToken!));
+        Assert.Equal(id, await Grains.GetGrain<IAuthTokenGrain>(renewal.AuthToken!).GetUserId());
+        Assert.Null((await user.UpdateProfile("about", "", null)).AuthToken);
+    }
+
+    [Fact]
+    public async Task A_reset_token_sets_the_password_once_and_is_never_the_session_token()
+    {
+        var (id, token, _) = await Register(FreshName());
+        var user = Grains.GetGrain<IUserGrain>(id);
+        await user.UpdateProfile("", "me@example.com", null);
+
+        var ticket = await user.RequestPasswordReset("me@example.com");
+        Assert.Null(ticket.Rejection);
+        Assert.NotEqual(token, ticket.ResetToken);
+
+        var renewal = await user.CompletePasswordReset(ticket.ResetToken!, PasswordHashing.Hash("new-password", 1000));
+        Assert.Null(renewal.Rejection);
+        Assert.Null(await user.Authenticate(token));
+        Assert.NotNull(await user.Authenticate(renewal.AuthToken!));
+        Assert.Equal(UserRejections.ResetLinkInvalid, (await user.CompletePasswordReset(ticket.ResetToken!, "x")).Rejection);
     }
 
     [Fact]

@@ -45,7 +45,8 @@
   if (profile) profile.addEventListener('submit', function (e) {
     e.preventDefault();
     post('/api/updateprofile', { email: $('#email').value, password: $('#password').value, about: $('#about').value }).then(function (r) {
-      if (r.status === 'ok') window.location.reload(); else showError(profile, r.error);
+      // A new password ends every session and answers the new token: keep this browser signed in with it.
+      if (r.status === 'ok') { if (r.auth) setCookie(r.auth); window.location.reload(); } else showError(profile, r.error);
     });
   });
   $$('.commentform').forEach(function (form) {
