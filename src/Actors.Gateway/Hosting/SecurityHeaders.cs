@@ -50,7 +50,7 @@ public static class SecurityHeaders
         headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/dashboard") ? DashboardPolicy : SitePolicy;
         headers.XFrameOptions = "DENY"; // for browsers older than frame-ancestors
         headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "same-origin";
+        headers.TryAdd("Referrer-Policy", "same-origin"); // a page may ask for less (the reset form: no-referrer)
         if (headers.ContainsKey(HeaderNames.CacheControl) || !CarriesCredentials(context))
         {
             return;
