@@ -101,7 +101,8 @@ internal static class PasswordResetCompletion
         }
 
         // The slow hash runs here, not in the grain; a wrong link costs the caller that time, not the silo.
-        var hash = PasswordHashing.Hash(password, users.PasswordHashIterations);
+        var hash = await context.RequestServices.GetRequiredService<LoginThrottle>()
+            .HashAsync(() => PasswordHashing.Hash(password, users.PasswordHashIterations), context.RequestAborted);
         var renewal = await grains.GetGrain<IUserGrain>(id).CompletePasswordReset(token!, hash);
         if (renewal.Rejection is { } rejection)
         {

@@ -40,7 +40,7 @@ public static class UsersApi
     }
 
     private static async Task<IResult> CreateAccount(
-        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, AuthTokenCache? cache)
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, LoginThrottle throttle, AuthTokenCache? cache)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -71,7 +71,7 @@ public static class UsersApi
         }
 
         // The slow part (PBKDF2) runs here, on the thread pool, not in a grain turn on the silo scheduler.
-        var hash = PasswordHashing.Hash(password, users.Value.PasswordHashIterations);
+        var hash = await throttle.HashAsync(() => PasswordHashing.Hash(password, users.Value.PasswordHashIterations), context.RequestAborted);
         var token = PasswordHashing.NewToken();
         var secret = PasswordHashing.NewToken();
         var ip = context.Connection.RemoteIpAddress?.ToString();
@@ -85,7 +85,8 @@ public static class UsersApi
         return LamerResults.Ok(new { auth = token, apisecret = secret });
     }
 
-    private static async Task<IResult> Login(HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users)
+    private static async Task<IResult> Login(
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, LoginThrottle throttle)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -98,6 +99,11 @@ public static class UsersApi
             return LamerResults.Error(UserRejections.RequiredFields);
         }
 
+        if (!throttle.TryAttempt(username, context.Connection.RemoteIpAddress))
+        {
+            return LamerResults.Error(LoginThrottle.TooManyAttempts);
+        }
+
         UserCredentials? credentials = null;
         // A name that could never have been registered is not looked up (and not used as a grain key).
         if (UserRules.CheckUsername(username, news.Value.UsernameRegexp, users.Value.UsernameMaxLength) is null
@@ -107,8 +113,8 @@ public static class UsersApi
             credentials = await grains.GetGrain<IUserGrain>(id).GetCredentials();
         }
 
-        var matches = PasswordHashing.Verify(password, credentials?.PasswordHash ?? DummyHashFor(users.Value.PasswordHashIterations))
-            && credentials is not null;
+        var stored = credentials?.PasswordHash ?? DummyHashFor(users.Value.PasswordHashIterations);
+        var matches = await throttle.HashAsync(() => PasswordHashing.Verify(password, stored), context.RequestAborted) && credentials is not null;
         if (!matches)
         {
             return LamerResults.Error(UserRejections.NoMatch);
@@ -140,7 +146,8 @@ public static class UsersApi
     }
 
     private static async Task<IResult> UpdateProfile(
-        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, AuthTokenCache? cache, SessionSignals? signals)
+        HttpContext context, IGrainFactory grains, IOptions<NewsOptions> news, IOptions<UsersOptions> users, LoginThrottle throttle,
+        AuthTokenCache? cache, SessionSignals? signals)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -174,7 +181,7 @@ public static class UsersApi
                 return LamerResults.Error(bad);
             }
 
-            hash = PasswordHashing.Hash(password, users.Value.PasswordHashIterations);
+            hash = await throttle.HashAsync(() => PasswordHashing.Hash(password, users.Value.PasswordHashIterations), context.RequestAborted);
         }
 
         var renewal = await grains.GetGrain<IUserGrain>(user.Id).UpdateProfile(about, email.Trim(), hash);

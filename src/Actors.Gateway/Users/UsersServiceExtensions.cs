@@ -15,6 +15,8 @@ public static class UsersServiceExtensions
         builder.Services.AddSingleton<SessionSignals>();
         builder.Services.AddHostedService<SessionInvalidation>();
         builder.Services.AddSingleton<IPasswordResetMailer, SmtpPasswordResetMailer>();
+        builder.Services.AddSingleton(new LoginThrottle(
+            builder.Configuration.GetSection(LoginThrottleOptions.Section).Get<LoginThrottleOptions>() ?? new LoginThrottleOptions()));
         return builder;
     }
 }

@@ -18,11 +18,13 @@ public sealed class RemoteClientGateway : IDisposable
 {
     public const string MetricsToken = "metrics-token-for-tests-7c1e";
     public const int MaxSocketsPerIp = 2;
+    public const int LoginsPerAddressPerMinute = 5;
     public static readonly IPAddress Remote = IPAddress.Parse("203.0.113.7");
 
     public GatewayFactory Gateway { get; } = new()
     {
-        Settings = [("Metrics:Token", MetricsToken), ("Realtime:MaxSocketsPerIp", MaxSocketsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        Settings = [("Metrics:Token", MetricsToken), ("Realtime:MaxSocketsPerIp", MaxSocketsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Logins:PerAddressPerMinute", LoginsPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture))],
     };
 
     public TestServer Server => Factory.Server;
@@ -105,6 +107,26 @@ public class RemoteClientTests(RemoteClientGateway remote) : IClassFixture<Remot
             }
         }
     }
+
+    [Fact]
+    public async Task One_address_gets_no_more_login_attempts_a_minute_than_the_limit_whatever_the_names()
+    {
+        using var client = remote.CreateClient();
+        async Task<string?> Login(int i)
+        {
+            using var form = new FormUrlEncodedContent([new("username", $"nobody{i}x{Guid.NewGuid():N}"[..16]), new("password", "a-password")]);
+            var answer = await client.PostAsync("/api/login", form);
+            return System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+        }
+
+        for (var i = 0; i < RemoteClientGateway.LoginsPerAddressPerMinute; i++)
+        {
+            Assert.Equal("No match for the specified username / password pair.", await Login(i));
+        }
+
+        Assert.Equal(Actors.Gateway.Users.LoginThrottle.TooManyAttempts, await Login(99));
+    }
+
 }
 
 /// <summary>The rules on their own: who may scrape, how addresses are counted.</summary>

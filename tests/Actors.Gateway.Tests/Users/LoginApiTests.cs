@@ -121,4 +121,25 @@ public class LoginApiTests(GatewayFactory gateway)
         Assert.Equal(stored.Split('$')[..2], dummy.Split('$')[..2]); // same scheme, same iterations
         Assert.False(Actors.Users.PasswordHashing.Verify("a password", dummy));
     }
+
+    [Fact]
+    public async Task Given_ten_attempts_on_one_name_within_a_minute_When_an_eleventh_comes_Then_it_is_refused_even_with_the_right_password()
+    {
+        using var client = gateway.CreateClient();
+        var name = FreshName("Th");
+        await client.CreateAccount(name, "secret-password");
+        var other = FreshName("Ot");
+        await client.CreateAccount(other, "secret-password");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("No match for the specified username / password pair.",
+                (await client.PostForm("/api/login", ("username", name), ("password", $"guess-{i}"))).GetProperty("error").GetString());
+        }
+
+        var eleventh = await client.PostForm("/api/login", ("username", name.ToUpperInvariant()), ("password", "secret-password"));
+        var someoneElse = await client.PostForm("/api/login", ("username", other), ("password", "secret-password"));
+
+        Assert.Equal(Actors.Gateway.Users.LoginThrottle.TooManyAttempts, eleventh.GetProperty("error").GetString());
+        AssertOk(someoneElse);
+    }
 }
