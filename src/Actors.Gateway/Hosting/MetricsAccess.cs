@@ -60,7 +60,7 @@ public static class MetricsAccess
     /// </summary>
     public static int? Check(HttpContext context, MetricsAccessOptions options)
     {
-        if (options.Open || IsLocal(context.Connection.RemoteIpAddress))
+        if (options.Open || ClientAddress.IsLocal(context.Connection.RemoteIpAddress))
         {
             return null;
         }
@@ -76,9 +76,6 @@ public static class MetricsAccess
             ? null
             : StatusCodes.Status403Forbidden;
     }
-
-    private static bool IsLocal(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote)
-        || (remote.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(remote.MapToIPv4()));
 
     private static string? OfferedToken(HttpRequest request)
     {

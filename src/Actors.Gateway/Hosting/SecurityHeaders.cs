@@ -34,15 +34,17 @@ public static class SecurityHeaders
     {
         app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
-            {
-                Apply(context);
-                return Task.CompletedTask;
-            });
+            context.Response.OnStarting(ApplyOnStart, context); // a static callback: nothing allocated per request for it
             return next(context);
         });
         return app;
     }
+
+    private static readonly Func<object, Task> ApplyOnStart = state =>
+    {
+        Apply((HttpContext)state);
+        return Task.CompletedTask;
+    };
 
     private static void Apply(HttpContext context)
     {

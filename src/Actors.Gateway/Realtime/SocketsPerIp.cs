@@ -1,3 +1,4 @@
+using Actors.Gateway.Hosting;
 using System.Collections.Concurrent;
 using System.Net;
 
@@ -14,7 +15,7 @@ public sealed class SocketsPerIp
     /// <summary>A slot for <paramref name="remote"/> if it holds fewer than <paramref name="max"/>; null otherwise.</summary>
     public IDisposable? TryEnter(IPAddress? remote, int max)
     {
-        var key = KeyOf(remote);
+        var key = ClientAddress.KeyOf(remote);
         while (true)
         {
             var current = _open.GetOrAdd(key, 0);
@@ -31,7 +32,7 @@ public sealed class SocketsPerIp
     }
 
     /// <summary>Connections now open from <paramref name="remote"/>.</summary>
-    public int OpenFrom(IPAddress? remote) => _open.TryGetValue(KeyOf(remote), out var count) ? count : 0;
+    public int OpenFrom(IPAddress? remote) => _open.TryGetValue(ClientAddress.KeyOf(remote), out var count) ? count : 0;
 
     private void Leave(string key)
     {
@@ -51,28 +52,6 @@ public sealed class SocketsPerIp
                 return;
             }
         }
-    }
-
-    internal static string KeyOf(IPAddress? remote)
-    {
-        if (remote is null)
-        {
-            return "local"; // in-process test server or a Unix socket
-        }
-
-        if (remote.IsIPv4MappedToIPv6)
-        {
-            return remote.MapToIPv4().ToString();
-        }
-
-        if (remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            var bytes = remote.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-
-        return remote.ToString();
     }
 
     private sealed class Slot(SocketsPerIp owner, string key) : IDisposable

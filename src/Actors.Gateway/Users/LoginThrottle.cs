@@ -1,5 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Actors.Gateway.Hosting;
+using Actors.Users;
 
 namespace Actors.Gateway.Users;
 
@@ -50,18 +52,18 @@ public sealed class LoginThrottle : IDisposable
     /// <summary>Counts one login attempt of <paramref name="username"/> from <paramref name="address"/>; false when over either limit.</summary>
     public bool TryAttempt(string username, IPAddress? address)
     {
-        using var byUser = _perUser.AttemptAcquire(username.ToLowerInvariant());
+        using var byUser = _perUser.AttemptAcquire(UsernameDecider.KeyOf(username)); // names are one user whatever their case
         if (!byUser.IsAcquired)
         {
             return false;
         }
 
-        if (address is null || IPAddress.IsLoopback(address))
+        if (ClientAddress.IsLocal(address))
         {
             return true;
         }
 
-        using var byAddress = _perAddress.AttemptAcquire(KeyOf(address));
+        using var byAddress = _perAddress.AttemptAcquire(ClientAddress.KeyOf(address));
         return byAddress.IsAcquired;
     }
 
@@ -77,23 +79,6 @@ public sealed class LoginThrottle : IDisposable
         _perUser.Dispose();
         _perAddress.Dispose();
         _hashTurns.Dispose();
-    }
-
-    /// <summary>An IPv6 client is counted by its /64 (one host usually holds the whole prefix).</summary>
-    private static string KeyOf(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        return Convert.ToHexString(bytes, 0, 8);
     }
 
     private static PartitionedRateLimiter<string> PerMinute(int permits) => PartitionedRateLimiter.Create<string, string>(key =>

@@ -166,6 +166,6 @@ public class MetricsAccessRuleTests
         Assert.NotNull(second);
         Assert.NotNull(other);
         Assert.Null(sockets.TryEnter(IPAddress.Parse("2001:db8:1:2::abcd"), 2));
-        Assert.Equal(SocketsPerIp.KeyOf(IPAddress.Parse("192.0.2.1")), SocketsPerIp.KeyOf(IPAddress.Parse("::ffff:192.0.2.1")));
+        Assert.Equal(ClientAddress.KeyOf(IPAddress.Parse("192.0.2.1")), ClientAddress.KeyOf(IPAddress.Parse("::ffff:192.0.2.1")));
     }
 }
