@@ -54,6 +54,11 @@ public class SiteTests(BrowserFixture site)
         await page.ClickAsync("#loginform input[type=submit]");
 
         await Expect(page.Locator("#me")).ToContainTextAsync(name);
+        // Signed in by the gateway's HttpOnly cookie: no script on the page can read the token.
+        Assert.DoesNotContain("auth=", await page.EvaluateAsync<string>("() => document.cookie"));
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "auth");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
     }
 
     [Fact]

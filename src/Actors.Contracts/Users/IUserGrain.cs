@@ -45,8 +45,14 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// </summary>
     Task<UserSession?> Authenticate(string authToken);
 
-    /// <summary>What login needs to check a password and answer with the current token; null when no user has this id.</summary>
+    /// <summary>What login needs to check a password; null when no user has this id.</summary>
     Task<UserCredentials?> GetCredentials();
+
+    /// <summary>
+    /// Signs in after the gateway checked the password: answers the current token and API secret (shared by every
+    /// device, as in Lamernews) while the session lasts, else a new pair; with the session's expiry.
+    /// </summary>
+    Task<SessionRenewal> SignIn();
 
     /// <summary>
     /// Ends every session: replaces the token and the API secret when <paramref name="authToken"/> is still current.
@@ -97,7 +103,8 @@ public sealed record UserSession(
     [property: Id(3)] bool IsAdmin,
     [property: Id(4)] string ApiSecret,
     [property: Id(5)] int Replies,
-    [property: Id(6)] DateTimeOffset KarmaIncrementDueAfter = default);
+    [property: Id(6)] DateTimeOffset KarmaIncrementDueAfter = default,
+    [property: Id(7)] DateTimeOffset ExpiresAt = default);
 
 /// <summary>Login material. Never leaves the gateway.</summary>
 [GenerateSerializer, Immutable, Alias("actors.users.credentials")]
@@ -120,13 +127,15 @@ public sealed record PasswordResetTicket(
 
 /// <summary>
 /// The answer to a command that may end every session: a rejection, or (when the sessions ended) the new session
-/// token and API secret, which the caller hands to the user so that only this client stays signed in.
+/// token and API secret, which the caller hands to the user so that only this client stays signed in; and when that
+/// session expires (the cookie's expiry).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("actors.users.session-renewal")]
 public sealed record SessionRenewal(
     [property: Id(0)] Rejection? Rejection,
     [property: Id(1)] string? AuthToken = null,
-    [property: Id(2)] string? ApiSecret = null);
+    [property: Id(2)] string? ApiSecret = null,
+    [property: Id(3)] DateTimeOffset ExpiresAt = default);
 
 /// <summary>What anyone may know about a user, plus the owner-only fields (email) the gateway decides to show or not.</summary>
 [GenerateSerializer, Immutable, Alias("actors.users.profile")]

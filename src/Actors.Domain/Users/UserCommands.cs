@@ -23,6 +23,13 @@ public abstract record UserCommand
     public sealed record RotateAuthToken(string CurrentToken, string NewToken, string NewApiSecret, DateTimeOffset At) : UserCommand(At);
 
     /// <summary>
+    /// Sign in with a checked password: the current session goes on while it has not expired (every device shares the
+    /// user's one token, as in Lamernews); an expired one is replaced by <paramref name="NewToken"/> and
+    /// <paramref name="NewApiSecret"/>.
+    /// </summary>
+    public sealed record SignIn(string NewToken, string NewApiSecret, int SessionLifetimeSeconds, DateTimeOffset At) : UserCommand(At);
+
+    /// <summary>
     /// Set about and email (cut to the maximum lengths) and optionally a new password hash; a new password ends every
     /// session, so <paramref name="NewAuthToken"/> and <paramref name="NewApiSecret"/> replace the current ones then.
     /// </summary>

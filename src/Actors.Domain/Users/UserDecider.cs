@@ -24,6 +24,9 @@ public static class UserDecider
                 // The API secret is rotated too (the reference keeps it): a secret read by a page of the old session
                 // must not outlive it.
                 : new UserSessionsEnded(state.Id, c.NewToken, c.NewApiSecret, c.At),
+            UserCommand.SignIn c => c.At < SessionExpiresAt(state, c.SessionLifetimeSeconds)
+                ? Decision<IUserEvent>.AlreadyDone
+                : new UserSessionsEnded(state.Id, c.NewToken, c.NewApiSecret, c.At),
             UserCommand.UpdateProfile c => DecideUpdateProfile(c, state),
             UserCommand.TickKarma c => state.KarmaIncrementedAt < c.At - TimeSpan.FromSeconds(c.IntervalSeconds)
                 ? new UserKarmaIncremented(state.Id, c.Amount, c.At)
@@ -124,6 +127,14 @@ public static class UserDecider
         ]);
     }
 
+    /// <summary>
+    /// When the current session token stops authenticating: a fixed time after it was issued (at registration, at the
+    /// last logout, password change or reset, or at a sign-in after the previous one expired). Not sliding: using a
+    /// token writes nothing.
+    /// </summary>
+    public static DateTimeOffset SessionExpiresAt(UserState state, int lifetimeSeconds) =>
+        state.AuthTokenIssuedAt + TimeSpan.FromSeconds(lifetimeSeconds);
+
     /// <summary>Constant time, as for every secret (a hash of one included).</summary>
     private static bool SameHash(string given, string expected) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
@@ -144,9 +155,9 @@ public static class UserDecider
     public static UserState Evolve(UserState state, IUserEvent @event) => @event switch
     {
         UserCreated e => state with { Id = e.UserId, Username = e.Username, CreatedAt = e.At },
-        UserCredentialsIssued e => state with { PasswordHash = e.PasswordHash, AuthToken = e.AuthToken, ApiSecret = e.ApiSecret },
+        UserCredentialsIssued e => state with { PasswordHash = e.PasswordHash, AuthToken = e.AuthToken, ApiSecret = e.ApiSecret, AuthTokenIssuedAt = e.At },
         UserAdminGranted => state with { IsAdmin = true },
-        UserAuthTokenRotated e => state with { AuthToken = e.AuthToken },
+        UserAuthTokenRotated e => state with { AuthToken = e.AuthToken, AuthTokenIssuedAt = e.At },
         UserProfileUpdated e => state with { About = e.About, Email = e.Email },
         UserPasswordChanged e => state with { PasswordHash = e.PasswordHash },
         UserKarmaIncremented e => state with { Karma = state.Karma + e.Amount, KarmaIncrementedAt = e.At },
@@ -165,7 +176,7 @@ public static class UserDecider
         UserPasswordResetRequested e => state with { PasswordResetAt = e.At },
         UserPasswordResetIssued e => state with { ResetTokenHash = e.TokenHash, ResetTokenExpiresAt = e.ExpiresAt },
         UserPasswordResetUsed => state with { ResetTokenHash = null },
-        UserSessionsEnded e => state with { AuthToken = e.AuthToken, ApiSecret = e.ApiSecret },
+        UserSessionsEnded e => state with { AuthToken = e.AuthToken, ApiSecret = e.ApiSecret, AuthTokenIssuedAt = e.At },
         _ => state,
     };
 }

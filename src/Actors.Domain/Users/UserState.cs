@@ -10,6 +10,10 @@ public sealed record UserState
     public DateTimeOffset CreatedAt { get; init; }
     public string PasswordHash { get; init; } = "";
     public string AuthToken { get; init; } = "";
+
+    /// <summary>When <see cref="AuthToken"/> was issued: sessions expire a set time after it (see <c>UserDecider.SessionExpiresAt</c>).</summary>
+    public DateTimeOffset AuthTokenIssuedAt { get; init; }
+
     public string ApiSecret { get; init; } = "";
     public int Karma { get; init; }
     public DateTimeOffset KarmaIncrementedAt { get; init; }

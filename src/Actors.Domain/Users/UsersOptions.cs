@@ -23,6 +23,12 @@ public sealed class UsersOptions
     /// <summary>Profile email is cut to this many characters.</summary>
     public int EmailMaxLength { get; set; } = 256;
 
+    /// <summary>
+    /// How long a session token authenticates after it was issued, in seconds (default 30 days). A sign-in after that
+    /// issues a new token; the gateway's <c>auth</c> cookie expires with it.
+    /// </summary>
+    public int SessionLifetimeSeconds { get; set; } = 30 * 24 * 3600;
+
     /// <summary>How long a mailed password-reset link can be used (once), in seconds.</summary>
     public int PasswordResetLinkLifetimeSeconds { get; set; } = 3600;
 }

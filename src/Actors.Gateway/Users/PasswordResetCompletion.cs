@@ -47,15 +47,7 @@ internal static class PasswordResetCompletion
             return Page(await PageOf(context), context, p.Present("user") ?? "", p.Present("auth") ?? "", error);
         }
 
-        // Signed in as Lamernews' login does it (app.js sets the same cookie from the JSON answer); not HttpOnly, since
-        // app.js clears it at logout.
-        context.Response.Cookies.Append(SignedInUserExtensions.AuthCookie, renewal.AuthToken!, new CookieOptions
-        {
-            Path = "/",
-            Expires = DateTimeOffset.UtcNow.AddYears(1),
-            SameSite = SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
-        });
+        SessionCookie.Set(context, renewal.AuthToken!, renewal.ExpiresAt);
         return Results.Redirect($"/user/{Uri.EscapeDataString(p.Required("user")!)}");
     }
 
@@ -63,9 +55,13 @@ internal static class PasswordResetCompletion
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         var (error, renewal) = await CompleteAsync(context, p);
-        return renewal is null
-            ? LamerResults.Error(error!)
-            : LamerResults.Ok(new { auth = renewal.AuthToken, apisecret = renewal.ApiSecret });
+        if (renewal is null)
+        {
+            return LamerResults.Error(error!);
+        }
+
+        SessionCookie.Set(context, renewal.AuthToken!, renewal.ExpiresAt);
+        return LamerResults.Ok(new { auth = renewal.AuthToken, apisecret = renewal.ApiSecret });
     }
 
     /// <summary>Uses the link of <c>user</c> and <c>auth</c> to set <c>password</c>: an error sentence, or the new session.</summary>

@@ -98,7 +98,7 @@ public static class SignedInUserExtensions
         return request.Cookies[AuthCookie];
     }
 
-    private static TimeProvider DomainTime(IServiceProvider services) =>
+    internal static TimeProvider DomainTime(IServiceProvider services) =>
         services.GetKeyedService<TimeProvider>(DomainClock.Key) ?? TimeProvider.System;
 
     private static async Task<SignedInUser?> ResolveAsync(IServiceProvider services, string token)
@@ -134,7 +134,9 @@ public static class SignedInUserExtensions
         }
 
         var user = new SignedInUser(session.Id, session.Username, session.Karma, session.IsAdmin, session.ApiSecret, session.Replies, token);
-        cache?.AddSession(user, session.KarmaIncrementDueAfter, DomainTime(services).GetUtcNow(), epoch);
+        // Remembered until the karma increment falls due or the session expires, whichever comes first.
+        var rememberUntil = session.ExpiresAt < session.KarmaIncrementDueAfter ? session.ExpiresAt : session.KarmaIncrementDueAfter;
+        cache?.AddSession(user, rememberUntil, DomainTime(services).GetUtcNow(), epoch);
         return user;
     }
 }
@@ -191,14 +193,14 @@ public sealed class AuthTokenCache
     }
 
     /// <summary>
-    /// Remembers a session the user grain just confirmed, until the karma increment is due (at most
+    /// Remembers a session the user grain just confirmed, until <paramref name="rememberUntil"/> (the karma increment or the session expiry; at most
     /// <see cref="SessionLifetime"/>); unless something was forgotten since <paramref name="epochBeforeAsking"/> (read
     /// before asking the grain), since the answer may then predate a logout.
     /// </summary>
-    public void AddSession(SignedInUser user, DateTimeOffset karmaIncrementDueAfter, DateTimeOffset now, long epochBeforeAsking)
+    public void AddSession(SignedInUser user, DateTimeOffset rememberUntil, DateTimeOffset now, long epochBeforeAsking)
     {
         var freshUntil = now + SessionLifetime;
-        var entry = (user, karmaIncrementDueAfter < freshUntil ? karmaIncrementDueAfter : freshUntil);
+        var entry = (user, rememberUntil < freshUntil ? rememberUntil : freshUntil);
         lock (_forgetting)
         {
             if (_epoch != epochBeforeAsking)

@@ -82,6 +82,7 @@ public static class UsersApi
         }
 
         cache?.Add(token, registration.UserId);
+        SessionCookie.Set(context, token, SignedInUserExtensions.DomainTime(context.RequestServices).GetUtcNow().AddSeconds(users.Value.SessionLifetimeSeconds));
         return LamerResults.Ok(new { auth = token, apisecret = secret });
     }
 
@@ -120,8 +121,15 @@ public static class UsersApi
             return LamerResults.Error(UserRejections.NoMatch);
         }
 
-        // Login answers the existing token (it does not rotate it), as the reference does.
-        return LamerResults.Ok(new { auth = credentials!.AuthToken, apisecret = credentials.ApiSecret });
+        // Login answers the existing token (it does not rotate it), as the reference does, unless it expired.
+        var session = await grains.GetGrain<IUserGrain>(credentials!.Id).SignIn();
+        if (session.Rejection is { } rejection)
+        {
+            return LamerResults.Error(rejection);
+        }
+
+        SessionCookie.Set(context, session.AuthToken!, session.ExpiresAt);
+        return LamerResults.Ok(new { auth = session.AuthToken, apisecret = session.ApiSecret });
     }
 
     private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache, SessionSignals? signals)
@@ -142,6 +150,7 @@ public static class UsersApi
         cache?.Remove(user.AuthToken);
         context.ForgetSignedInUser();
         signals?.SessionsEnded(user.Id, currentToken: null);
+        SessionCookie.Clear(context);
         return LamerResults.Ok();
     }
 
@@ -201,6 +210,7 @@ public static class UsersApi
         cache?.ForgetUser(user.Id);
         context.ForgetSignedInUser();
         signals?.SessionsEnded(user.Id, renewal.AuthToken);
+        SessionCookie.Set(context, renewal.AuthToken, renewal.ExpiresAt);
         return LamerResults.Ok(new { auth = renewal.AuthToken, apisecret = renewal.ApiSecret });
     }
 

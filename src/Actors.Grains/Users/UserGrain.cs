@@ -68,7 +68,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
 
     public async Task<UserSession?> Authenticate(string authToken)
     {
-        if (!State.Exists || !SameToken(authToken, State.AuthToken))
+        if (!State.Exists || !SameToken(authToken, State.AuthToken) || time.GetUtcNow() >= SessionExpiresAt)
         {
             return null;
         }
@@ -77,8 +77,26 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         await Handle(new UserCommand.TickKarma(_news.KarmaIncrementIntervalSeconds, _news.KarmaIncrementAmount, time.GetUtcNow()));
         return new UserSession(
             State.Id, State.Username, State.Karma, State.IsAdmin, State.ApiSecret, State.Replies,
-            State.KarmaIncrementedAt + TimeSpan.FromSeconds(_news.KarmaIncrementIntervalSeconds));
+            State.KarmaIncrementedAt + TimeSpan.FromSeconds(_news.KarmaIncrementIntervalSeconds), SessionExpiresAt);
     }
+
+    private DateTimeOffset SessionExpiresAt => UserDecider.SessionExpiresAt(State, _users.SessionLifetimeSeconds);
+
+    public async Task<SessionRenewal> SignIn()
+    {
+        var old = State.AuthToken;
+        var (rejection, events) = await Handle(new UserCommand.SignIn(
+            PasswordHashing.NewToken(), PasswordHashing.NewToken(), _users.SessionLifetimeSeconds, time.GetUtcNow()));
+        if (rejection is not null)
+        {
+            return new SessionRenewal(rejection);
+        }
+
+        await RebindTokenAsync(old, events);
+        return Renewal();
+    }
+
+    private SessionRenewal Renewal() => new(null, State.AuthToken, State.ApiSecret, SessionExpiresAt);
 
     public Task<UserCredentials?> GetCredentials() => Task.FromResult(State.Exists
         ? new UserCredentials(State.Id, State.Username, State.PasswordHash, State.AuthToken, State.ApiSecret)
@@ -103,7 +121,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         var (rejection, events) = await Handle(new UserCommand.UpdateProfile(
             about, email, passwordHash, _users.AboutMaxLength, _users.EmailMaxLength, PasswordHashing.NewToken(), PasswordHashing.NewToken(), time.GetUtcNow()));
         return await RebindTokenAsync(old, events)
-            ? new SessionRenewal(null, State.AuthToken, State.ApiSecret)
+            ? Renewal()
             : new SessionRenewal(rejection);
     }
 
@@ -124,7 +142,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         var (rejection, events) = await Handle(new UserCommand.CompletePasswordReset(
             PasswordHashing.TokenHash(resetToken), passwordHash, PasswordHashing.NewToken(), PasswordHashing.NewToken(), time.GetUtcNow()));
         return rejection is null && await RebindTokenAsync(old, events)
-            ? new SessionRenewal(null, State.AuthToken, State.ApiSecret)
+            ? Renewal()
             : new SessionRenewal(rejection ?? UserRejections.ResetLinkInvalid);
     }
 

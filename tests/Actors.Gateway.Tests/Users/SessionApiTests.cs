@@ -18,7 +18,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task The_profile_can_be_updated_with_the_token_in_the_auth_cookie()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name);
         using var client = gateway.CreateClient().WithCookie(auth);
@@ -34,7 +34,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task The_profile_can_be_updated_with_the_token_as_a_bearer_header()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name);
         using var client = gateway.CreateClient().WithBearer(auth);
@@ -48,7 +48,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task About_and_email_are_cut_to_their_maximum_lengths()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name);
         using var client = gateway.CreateClient().WithBearer(auth);
@@ -65,7 +65,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task A_new_password_ends_every_other_session_and_answers_the_new_token_and_secret()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name, "old-password");
         using var client = gateway.CreateClient().WithBearer(auth);
@@ -94,7 +94,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task A_profile_change_without_a_password_keeps_the_session_and_answers_no_token()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var (auth, secret) = await anonymous.CreateAccount(FreshName());
         using var client = gateway.CreateClient().WithBearer(auth);
 
@@ -108,7 +108,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task Updating_the_profile_checks_login_then_secret_then_parameters_then_password_length()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var (auth, secret) = await anonymous.CreateAccount(FreshName());
         using var client = gateway.CreateClient().WithBearer(auth);
 
@@ -137,7 +137,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task Logout_rotates_the_token_and_the_api_secret_so_neither_old_one_works()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var name = FreshName();
         var (auth, secret) = await anonymous.CreateAccount(name, "secret-password");
         using var client = gateway.CreateClient().WithCookie(auth);
@@ -159,7 +159,7 @@ public class SessionApiTests(GatewayFactory gateway)
     [Fact]
     public async Task Logout_needs_a_session_and_the_right_secret()
     {
-        using var anonymous = gateway.CreateClient();
+        using var anonymous = gateway.CreateAnonymousClient();
         var (auth, secret) = await anonymous.CreateAccount(FreshName());
         using var client = gateway.CreateClient().WithBearer(auth);
 

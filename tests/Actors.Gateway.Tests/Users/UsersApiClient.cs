@@ -7,6 +7,13 @@ namespace Actors.Tests.Users;
 /// <summary>Small helpers to speak the Lamernews user API in tests.</summary>
 internal static class UsersApiClient
 {
+    /// <summary>
+    /// A client that keeps no cookies: the gateway signs a browser in with a cookie on create_account and login, so a
+    /// client that must stay anonymous after creating an account must not keep it.
+    /// </summary>
+    public static HttpClient CreateAnonymousClient(this Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> gateway) =>
+        gateway.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+
     public static string FreshName(string prefix = "u") => $"{prefix}{Guid.NewGuid():N}"[..16];
 
     public static async Task<JsonElement> Envelope(this HttpResponseMessage response)

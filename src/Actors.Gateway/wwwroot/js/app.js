@@ -22,7 +22,6 @@
     var box = form && form.nextElementSibling && form.nextElementSibling.classList.contains('errormsg') ? form.nextElementSibling : $('.errormsg');
     if (box) box.textContent = message;
   }
-  function setCookie(token) { document.cookie = 'auth=' + token + '; expires=Thu, 1 Aug 2030 20:00:00 UTC; path=/'; }
 
   // ---- forms ----
   var login = $('#loginform');
@@ -31,7 +30,8 @@
     var register = $('#register').checked;
     var params = { username: $('#username').value, password: $('#password').value };
     post(register ? '/api/create_account' : '/api/login', params).then(function (r) {
-      if (r.status === 'ok') { setCookie(r.auth); window.location.href = '/'; } else showError(login, r.error);
+      // The gateway set the (HttpOnly) auth cookie with the answer.
+      if (r.status === 'ok') window.location.href = '/'; else showError(login, r.error);
     });
   });
   var submit = $('#submitform');
@@ -45,8 +45,8 @@
   if (profile) profile.addEventListener('submit', function (e) {
     e.preventDefault();
     post('/api/updateprofile', { email: $('#email').value, password: $('#password').value, about: $('#about').value }).then(function (r) {
-      // A new password ends every session and answers the new token: keep this browser signed in with it.
-      if (r.status === 'ok') { if (r.auth) setCookie(r.auth); window.location.reload(); } else showError(profile, r.error);
+      // A new password ends every session; the answer's cookie keeps this browser signed in with the new token.
+      if (r.status === 'ok') window.location.reload(); else showError(profile, r.error);
     });
   });
   $$('.commentform').forEach(function (form) {
@@ -64,7 +64,7 @@
   var logout = $('#logout');
   if (logout) logout.addEventListener('click', function (e) {
     e.preventDefault();
-    post('/api/logout', {}).then(function () { document.cookie = 'auth=; expires=Thu, 1 Jan 1970 00:00:00 UTC; path=/'; window.location.href = '/'; });
+    post('/api/logout', {}).then(function () { window.location.href = '/'; });
   });
   $$('.editnews').forEach(function (a) {
     a.addEventListener('click', function (e) {
