@@ -28,7 +28,7 @@ public class UserKarmaBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var created = new UserCommand.CreateUser(5, "someone", "hash", "token", "secret", 1, Now);
+        var created = new UserCommand.CreateUser(5, "someone", "hash", "token", "secret", 1, Guid.Empty, Now);
         _poor = Fold(UserDecider.Initial, UserDecider.Decide(created, UserDecider.Initial).Events);
         _user = _poor;
         for (var i = 0; i < Sources; i++)

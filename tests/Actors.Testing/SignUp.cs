@@ -25,4 +25,16 @@ public static class SignUp
         Assert.Null(registration.Rejection);
         return new SignedUp(registration.UserId, name, token, secret);
     }
+
+    /// <summary>
+    /// The account the accounts side opened for the user's registration, found through the user (the owner's accounts),
+    /// as a client finds it: its id cannot be computed from the user id. Waits until it is open.
+    /// </summary>
+    public static async Task<Guid> FirstAccountAsync(IGrainFactory grains, long userId)
+    {
+        var owner = grains.GetGrain<Actors.Accounts.IOwnerAccountsGrain>(userId);
+        var summary = await Polling.Eventually(
+            () => owner.GetSummary(), s => s.Accounts.Count > 0, $"user {userId}'s first account is opened", TimeSpan.FromSeconds(20));
+        return summary.Accounts[0].Id;
+    }
 }

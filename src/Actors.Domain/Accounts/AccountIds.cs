@@ -6,13 +6,19 @@ namespace Actors.Accounts;
 public static class AccountIds
 {
     /// <summary>
-    /// The id of the first account of user <paramref name="userId"/>: derived from the user id (a name-based,
-    /// RFC 9562 version-8 Guid), so every delivery of the same registration event opens the same account.
-    /// Part of the storage contract: never change the derivation.
+    /// The id of the first account opened for a registration: derived from the user id and the registration's random
+    /// <paramref name="nonce"/> (<c>UserCreated.Nonce</c>; a name-based, RFC 9562 version-8 Guid), so every delivery of
+    /// the same registration event opens the same account, yet nobody can compute another user's account id from their
+    /// user id. Registrations recorded before the nonce existed (empty) keep the derivation from the user id alone, which
+    /// anyone could compute: the accounts they opened exist under those ids. Part of the storage contract: never change
+    /// either derivation.
     /// </summary>
-    public static Guid FirstAccountOf(long userId)
+    public static Guid FirstAccountOf(long userId, Guid nonce) =>
+        NameBased(nonce == Guid.Empty ? $"actors.accounts.first-account/{userId}" : $"actors.accounts.first-account/{userId}/{nonce:N}");
+
+    private static Guid NameBased(string name)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"actors.accounts.first-account/{userId}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8 (custom)
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant

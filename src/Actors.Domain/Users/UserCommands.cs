@@ -11,9 +11,9 @@ public abstract record UserCommand
     /// <summary>When the command is decided: the time its events carry and its intervals are measured at.</summary>
     public DateTimeOffset At { get; }
 
-    /// <summary>Register user <paramref name="UserId"/> (id 1 becomes admin).</summary>
+    /// <summary>Register user <paramref name="UserId"/> (id 1 becomes admin); <paramref name="Nonce"/> is random (see UserCreated).</summary>
     public sealed record CreateUser(
-        long UserId, string Username, string PasswordHash, string AuthToken, string ApiSecret, int InitialKarma, DateTimeOffset At)
+        long UserId, string Username, string PasswordHash, string AuthToken, string ApiSecret, int InitialKarma, Guid Nonce, DateTimeOffset At)
         : UserCommand(At);
 
     /// <summary>

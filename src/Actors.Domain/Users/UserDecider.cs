@@ -59,7 +59,7 @@ public static class UserDecider
 
         var events = new List<IUserEvent>
         {
-            new UserCreated(c.UserId, c.Username, c.At),
+            new UserCreated(c.UserId, c.Username, c.At, c.Nonce),
             new UserCredentialsIssued(c.UserId, c.PasswordHash, c.AuthToken, c.ApiSecret, c.At),
             // The initial karma is the first "increment": it also starts the hourly clock, as karma_incr_time = ctime does.
             new UserKarmaIncremented(c.UserId, c.InitialKarma, c.At),

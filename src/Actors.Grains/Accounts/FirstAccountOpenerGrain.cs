@@ -13,7 +13,7 @@ public interface IFirstAccountOpenerGrain : IGrainWithStringKey;
 /// <summary>
 /// One event, several consumers: the accounts side listens to the users category (one activation per partition)
 /// and opens each new user's first account. The users side knows nothing of this. Idempotent: the account id is
-/// derived from the user id, and opening an already open account with the same owner is a no-op.
+/// derived from the registration (user id and its random nonce), and opening an already open account with the same owner is a no-op.
 /// </summary>
 [ImplicitStreamSubscription("users")]
 public sealed class FirstAccountOpenerGrain(ILogger<FirstAccountOpenerGrain> logger)
@@ -30,7 +30,7 @@ public sealed class FirstAccountOpenerGrain(ILogger<FirstAccountOpenerGrain> log
         }
 
         using var onBehalf = OnBehalfOf.CauseOf(item);
-        var reply = await GrainFactory.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(created.UserId))
+        var reply = await GrainFactory.GetGrain<IAccountGrain>(AccountIds.FirstAccountOf(created.UserId, created.Nonce))
             .Open(created.UserId, AccountRules.DefaultCurrency);
         if (reply.Rejection is { } rejection)
         {

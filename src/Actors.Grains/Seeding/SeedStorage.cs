@@ -45,7 +45,7 @@ public sealed class SeedStorage(IGrainFactory grains, IGrainStorage storage, New
         await ForEachAsync(site.Registrations(), cancellationToken, u =>
         {
             // The line the account's statement sends its owner after AccountOpened (version 1, nothing moved yet).
-            var account = AccountIds.FirstAccountOf(u.UserId);
+            var account = u.FirstAccount;
             var lines = new OwnerLines();
             lines.Lines[account] = new OwnerAccountLine(account, AccountRules.DefaultCurrency, 0, "open", 1, u.At);
             return Write("owner-accounts", grains.GetGrain<IOwnerAccountsGrain>(u.UserId).GetGrainId(), lines);

@@ -62,7 +62,8 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
         ref var user = ref _users[a.UserId];
         user = new UserRow { Name = a.Username, Stream = UserStreams.StreamOf(a.UserId), Karma = news.UserInitialKarma, LastTick = a.At, CreatedAt = a.At, Token = PasswordHashing.NewToken() };
         log.Append(EventStreams.StreamOf("usernames", UsernameDecider.KeyOf(a.Username)), 1, new UsernameClaimed(a.Username, a.UserId, a.At));
-        UserEvent(ref user, new UserCreated(a.UserId, a.Username, a.At));
+        user.Nonce = Guid.NewGuid();
+        UserEvent(ref user, new UserCreated(a.UserId, a.Username, a.At, user.Nonce));
         UserEvent(ref user, new UserCredentialsIssued(a.UserId, passwordHash, user.Token, PasswordHashing.NewToken(), a.At));
         UserEvent(ref user, new UserKarmaIncremented(a.UserId, news.UserInitialKarma, a.At));
         if (a.UserId == 1)
@@ -70,7 +71,7 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
             UserEvent(ref user, new UserAdminGranted(a.UserId, a.At));
         }
 
-        var account = AccountIds.FirstAccountOf(a.UserId);
+        var account = AccountIds.FirstAccountOf(a.UserId, user.Nonce);
         log.Append(AccountIds.StreamOf(account), 1, new AccountOpened(account, a.UserId, AccountRules.DefaultCurrency, a.At));
     }
 
@@ -230,12 +231,12 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
         }
     }
 
-    /// <summary>Every user with the time of registration.</summary>
-    public IEnumerable<(long UserId, DateTimeOffset At)> Registrations()
+    /// <summary>Every user with the time of registration and the first account opened for it.</summary>
+    public IEnumerable<(long UserId, DateTimeOffset At, Guid FirstAccount)> Registrations()
     {
         for (long id = 1; id <= Users; id++)
         {
-            yield return (id, _users[id].CreatedAt);
+            yield return (id, _users[id].CreatedAt, AccountIds.FirstAccountOf(id, _users[id].Nonce));
         }
     }
 
@@ -256,6 +257,7 @@ public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatch
         public string Name;
         public string Stream;
         public string Token;
+        public Guid Nonce;
         public long Version;
         public int Karma;
         public DateTimeOffset LastTick;

@@ -56,7 +56,7 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
     {
         var id = this.GetPrimaryKeyLong();
         var (rejection, _) = await Handle(new UserCommand.CreateUser(
-            id, user.Username, user.PasswordHash, user.AuthToken, user.ApiSecret, _news.UserInitialKarma, time.GetUtcNow()));
+            id, user.Username, user.PasswordHash, user.AuthToken, user.ApiSecret, _news.UserInitialKarma, Guid.NewGuid(), time.GetUtcNow()));
         if (rejection is null)
         {
             // Also on a retry (no new events): the pointer may be what the earlier attempt failed to write.

@@ -315,11 +315,27 @@ public class SettleTransferTests : AccountSpec
 
 public class FirstAccountIdTests
 {
+    private static readonly Guid Nonce = Guid.Parse("4f1c2a9e-0b7d-4c55-9a3e-6d2f8b1e7c40");
+
     [Fact]
-    public void The_first_account_id_of_a_user_is_stable_and_distinct_per_user()
+    public void The_first_account_id_of_a_registration_is_stable_and_distinct_per_user()
     {
-        Assert.Equal(AccountIds.FirstAccountOf(42), AccountIds.FirstAccountOf(42));
-        Assert.NotEqual(AccountIds.FirstAccountOf(42), AccountIds.FirstAccountOf(43));
-        Assert.Equal(Guid.Parse("00000000-0000-8000-8000-000000000000").ToString()[14], AccountIds.FirstAccountOf(42).ToString()[14]);
+        Assert.Equal(AccountIds.FirstAccountOf(42, Nonce), AccountIds.FirstAccountOf(42, Nonce));
+        Assert.NotEqual(AccountIds.FirstAccountOf(42, Nonce), AccountIds.FirstAccountOf(43, Nonce));
+        Assert.Equal('8', AccountIds.FirstAccountOf(42, Nonce).ToString()[14]); // RFC 9562 version 8
+    }
+
+    [Fact]
+    public void The_first_account_id_cannot_be_computed_from_the_user_id_alone()
+    {
+        Assert.NotEqual(AccountIds.FirstAccountOf(42, Guid.Empty), AccountIds.FirstAccountOf(42, Nonce));
+        Assert.NotEqual(AccountIds.FirstAccountOf(42, Guid.NewGuid()), AccountIds.FirstAccountOf(42, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public void Registrations_recorded_before_the_nonce_keep_the_id_their_account_was_opened_under()
+    {
+        // The derivation from the user id alone, as stored before: never changes.
+        Assert.Equal(Guid.Parse("7b899742-3482-8708-bf79-ec9c08fbcbf1"), AccountIds.FirstAccountOf(42, Guid.Empty));
     }
 }

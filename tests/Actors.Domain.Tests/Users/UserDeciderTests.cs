@@ -5,7 +5,9 @@ namespace Actors.Tests.Users;
 
 public class CreateUserTests
 {
-    private static UserCommand.CreateUser Command(long id = Id, string name = "alice") => new(id, name, "hash-1", Token, Secret, 1, T0);
+    private static readonly Guid Nonce = Guid.Parse("0d9e7f3a-5b21-4c8e-9f60-2a4b6c8d0e1f");
+
+    private static UserCommand.CreateUser Command(long id = Id, string name = "alice") => new(id, name, "hash-1", Token, Secret, 1, Nonce, T0);
 
     [Fact]
     public void A_new_user_is_created_with_credentials_in_a_separate_event_and_the_initial_karma()
@@ -14,7 +16,7 @@ public class CreateUserTests
 
         Assert.Equal<IUserEvent>(
         [
-            new UserCreated(Id, "alice", T0),
+            new UserCreated(Id, "alice", T0, Nonce),
             new UserCredentialsIssued(Id, "hash-1", Token, Secret, T0),
             new UserKarmaIncremented(Id, 1, T0),
         ], events);

@@ -265,7 +265,7 @@ public class AccountsApiTests(GatewayFactory gateway) : AccountsApiTestBase(gate
         });
 
         Assert.Contains(id, ids);
-        Assert.Contains(AccountIds.FirstAccountOf(userId).ToString(), ids);
+        Assert.Contains((await SignUp.FirstAccountAsync(Grains, userId)).ToString(), ids);
         var summary = await Json(await client.GetAsync("/api/accounts/summary"));
         Assert.Equal(5, summary.GetProperty("totals")[0].GetProperty("balance").GetInt64());
     }

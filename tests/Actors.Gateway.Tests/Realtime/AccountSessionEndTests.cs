@@ -18,8 +18,7 @@ public class AccountSessionEndTests(RealtimeGatewayFactory gateway)
     public async Task Account_pushes_stop_at_once_when_the_owners_session_ends(string how)
     {
         var owner = await gateway.NewUserAsync();
-        var account = AccountIds.FirstAccountOf(owner.Id);
-        await Eventually(async () => await Grains.GetGrain<IAccountGrain>(account).GetView() is not null, "the first account is opened", timeoutSeconds: 10);
+        var account = await SignUp.FirstAccountAsync(Grains, owner.Id);
         await using var ws = await gateway.ConnectAsync(owner.Token);
         Assert.Equal("ok", (await ws.RequestAsync("subscribe", new { channel = $"account.{account}" })).Event());
 
@@ -46,8 +45,7 @@ public class AccountSessionEndTests(RealtimeGatewayFactory gateway)
     {
         // E.g. the users event of a logout arriving after the user signed in again (login answers the token that logout set).
         var owner = await gateway.NewUserAsync();
-        var account = AccountIds.FirstAccountOf(owner.Id);
-        await Eventually(async () => await Grains.GetGrain<IAccountGrain>(account).GetView() is not null, "the first account is opened", timeoutSeconds: 10);
+        var account = await SignUp.FirstAccountAsync(Grains, owner.Id);
         await using var ws = await gateway.ConnectAsync(owner.Token);
         Assert.Equal("ok", (await ws.RequestAsync("subscribe", new { channel = $"account.{account}" })).Event());
         var signals = gateway.Services.GetRequiredService<SessionSignals>();

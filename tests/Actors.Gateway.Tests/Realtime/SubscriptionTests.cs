@@ -208,9 +208,6 @@ public class SubscriptionTests(RealtimeGatewayFactory gateway)
     private async Task<Guid> FirstAccountAsync(TestUser user)
     {
         // The first account is opened by the accounts slice when it hears UserCreated.
-        var id = AccountIds.FirstAccountOf(user.Id);
-        await Eventually(async () => await Grains.GetGrain<IAccountGrain>(id).GetView() is not null, "the first account is opened", timeoutSeconds: 10);
-
-        return id;
+        return await SignUp.FirstAccountAsync(Grains, user.Id);
     }
 }

@@ -100,7 +100,8 @@ public class UserGrainTests(ClusterFixture fixture)
         var events = await log.ReadStreamAsync($"users-{id}");
 
         var created = Assert.IsType<UserCreated>(events[0].Data);
-        Assert.Equal(new UserCreated(id, name, created.At), created);
+        Assert.Equal(new UserCreated(id, name, created.At, created.Nonce), created);
+        Assert.NotEqual(Guid.Empty, created.Nonce); // random per registration: the first account's id derives from it
         Assert.IsType<UserCredentialsIssued>(events[1].Data);
     }
 
