@@ -14,6 +14,7 @@ builder.AddUsers();
 builder.AddNews();
 builder.AddRealtime();
 builder.AddWriteAdmission(); // reads first: a few writes at a time (Writes__MaxConcurrent)
+builder.AddRequestThrottling(); // per address: account creation, resets, bank accounts, sockets (Throttling__*)
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
@@ -25,6 +26,7 @@ app.UseSecurityHeaders(); // CSP, no framing, nosniff, referrer, no-store where 
 app.UseCorrelationIds();
 app.UseUnavailableStorageAnswers();
 app.UseWriteAdmission();
+app.UseRateLimiter();
 app.MapOpenApi();
 app.MapAccountsApi();
 app.MapUsersApi();

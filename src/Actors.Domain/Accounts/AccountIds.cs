@@ -28,6 +28,15 @@ public static class AccountIds
     /// <summary>The log stream of an account: <c>accounts-{guid:N}</c>.</summary>
     public static string StreamOf(Guid accountId) => $"accounts-{accountId:N}";
 
-    /// <summary>The log stream of a transfer: <c>transfers-{id}</c>.</summary>
+    /// <summary>
+    /// The key of the transfer <paramref name="requester"/> asked for under <paramref name="transferId"/>:
+    /// <c>{requester}.{transferId}</c>. Client ids are scoped to their requester, so nobody can take (or probe, by a
+    /// 409) an id another user will use; '.' is not allowed in client ids, so a scoped key never equals one of the global
+    /// ids transfers had before (which stay readable under their own key).
+    /// </summary>
+    public static string TransferKeyOf(long requester, string transferId) =>
+        $"{requester.ToString(System.Globalization.CultureInfo.InvariantCulture)}.{transferId}";
+
+    /// <summary>The log stream of a transfer: <c>transfers-{key}</c> (see <see cref="TransferKeyOf"/>).</summary>
     public static string TransferStreamOf(string transferId) => $"transfers-{transferId}";
 }

@@ -29,4 +29,19 @@ public static class AccountRules
     /// </summary>
     public static bool IsValidTransferId(string? id) =>
         id is { Length: > 0 and <= MaxTransferIdLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>
+    /// A transfer's key may hold a transfer of <paramref name="requester"/>: the requester's own scoped key
+    /// (<c>AccountIds.TransferKeyOf</c>), or a bare id as every key was before ids were scoped.
+    /// </summary>
+    public static bool IsTransferKeyOf(string? key, long requester)
+    {
+        if (IsValidTransferId(key))
+        {
+            return true;
+        }
+
+        var dot = key?.IndexOf('.') ?? -1;
+        return dot > 0 && IsValidTransferId(key![(dot + 1)..]) && key.AsSpan(0, dot).SequenceEqual(requester.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -67,7 +67,7 @@ public static class TransferDecider
                 : AccountRejections.TransferConflict;
         }
 
-        if (!IsValidTransferId(c.TransferId))
+        if (!IsTransferKeyOf(c.TransferId, c.RequestedBy))
         {
             return AccountRejections.InvalidTransferId;
         }

@@ -195,13 +195,13 @@ internal static class AccountActions
             return AccountError.NotFound("account");
         }
 
-        var reply = await grains.GetGrain<ITransferGrain>(id).Start(from, to, amount, user.Id);
+        var reply = await grains.GetGrain<ITransferGrain>(AccountIds.TransferKeyOf(user.Id, id)).Start(from, to, amount, user.Id);
         if (reply.Rejection is { } rejection)
         {
             return AccountError.Rejected(rejection);
         }
 
-        var view = reply.View!;
+        var view = reply.View! with { Id = id };
         return new AccountOutcome(
             null, view, view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, $"/api/transfers/{id}", reply.Position);
     }
@@ -213,8 +213,10 @@ internal static class AccountActions
             return InvalidTransferId();
         }
 
-        var view = await grains.GetGrain<ITransferGrain>(id).GetView();
-        return view is null || view.RequestedBy != user.Id ? AccountError.NotFound("transfer") : AccountOutcome.Ok(view);
+        // The caller's own id space first; then the global ids transfers had before they were scoped.
+        var view = await grains.GetGrain<ITransferGrain>(AccountIds.TransferKeyOf(user.Id, id)).GetView()
+            ?? await grains.GetGrain<ITransferGrain>(id).GetView();
+        return view is null || view.RequestedBy != user.Id ? AccountError.NotFound("transfer") : AccountOutcome.Ok(view with { Id = id });
     }
 
     /// <summary>A required amount in minor units: a JSON integer between 1 and <see cref="AccountRules.MaxAmount"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Actors.Gateway.Hosting;
 using Actors.Accounts;
 using Microsoft.OpenApi;
 using static Actors.Gateway.Accounts.AccountsHttp;
@@ -25,7 +26,7 @@ public static class AccountsApi
     {
         var accounts = app.MapGroup("/api/accounts").WithTags("Accounts");
 
-        accounts.MapPost("", OpenAccount).WithName("OpenAccount")
+        accounts.MapPost("", OpenAccount).WithName("OpenAccount").RequireRateLimiting(RequestThrottling.BankAccounts)
             .WithSummary("Open an account for the caller")
             .WithDescription("Body (optional): {\"currency\":\"EUR\"} (ISO 4217, default EUR). Returns 201 with the account.")
             .JsonBody<OpenAccountRequest>()

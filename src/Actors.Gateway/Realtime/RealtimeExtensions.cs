@@ -25,7 +25,7 @@ public static class RealtimeExtensions
     public static WebApplication MapRealtime(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.Map("/ws", HandleAsync);
+        app.Map("/ws", HandleAsync).RequireRateLimiting(Hosting.RequestThrottling.Sockets);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Actors.Gateway.Hosting;
 using Actors.Gateway.Lamernews;
 using Actors.News;
 using Actors.Users;
@@ -21,8 +22,8 @@ internal static class PasswordResetCompletion
     public static IEndpointRouteBuilder MapPasswordResetCompletion(this IEndpointRouteBuilder app)
     {
         app.MapGet("/set-new-password", (Delegate)Form);
-        app.MapPost("/set-new-password", (Delegate)SubmitForm);
-        app.MapPost("/api/set-new-password", (Delegate)SubmitApi);
+        app.MapPost("/set-new-password", (Delegate)SubmitForm).RequireRateLimiting(RequestThrottling.PasswordReset);
+        app.MapPost("/api/set-new-password", (Delegate)SubmitApi).RequireRateLimiting(RequestThrottling.PasswordReset);
         return app;
     }
 

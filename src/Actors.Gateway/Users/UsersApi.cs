@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Gateway.Hosting;
 using Actors.Gateway.Lamernews;
 using Actors.News;
 using Actors.Users;
@@ -30,11 +31,11 @@ public static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/create_account", CreateAccount);
+        app.MapPost("/api/create_account", CreateAccount).RequireRateLimiting(RequestThrottling.AccountCreation);
         app.MapMethods("/api/login", [HttpMethods.Get, HttpMethods.Post], Login);
         app.MapPost("/api/logout", Logout);
         app.MapPost("/api/updateprofile", UpdateProfile);
-        app.MapGet("/api/reset-password", ResetPassword);
+        app.MapGet("/api/reset-password", ResetPassword).RequireRateLimiting(RequestThrottling.PasswordReset);
         app.MapPasswordResetCompletion();
         return app;
     }

@@ -94,6 +94,19 @@ public class MakeTransferTests : TransferSpec
     public void A_malformed_transfer_id_is_refused(string id) =>
         ThenRejected(Fold(), Make(From, To, id: id), AccountRejections.InvalidTransferId);
 
+    [Theory]
+    [InlineData("8.t1")]     // another requester's scope
+    [InlineData("7.")]
+    [InlineData(".t1")]
+    [InlineData("07.t1")]
+    [InlineData("7.t1.x")]
+    public void A_transfer_under_a_key_that_is_not_its_requesters_is_refused(string key) =>
+        ThenRejected(Fold(), Make(From, To, by: 7, id: key), AccountRejections.InvalidTransferId);
+
+    [Fact]
+    public void A_transfer_under_its_requesters_scoped_key_is_made() =>
+        Then(Fold(), Make(From, To, by: 7, id: AccountIds.TransferKeyOf(7, "t1")), new TransferMade("7.t1", From, To, 250, 7, Now));
+
     [Fact]
     public void An_overlong_transfer_id_is_refused() =>
         ThenRejected(Fold(), Make(From, To, id: new string('x', MaxTransferIdLength + 1)), AccountRejections.InvalidTransferId);

@@ -72,6 +72,43 @@ public class TransfersApiTests(GatewayFactory gateway) : AccountsApiTestBase(gat
         Assert.Equal(990, (await Json(await client.GetAsync($"/api/accounts/{from}"))).GetProperty("balance").GetInt64());
     }
 
+    [Fact]
+    public async Task Transfer_ids_belong_to_their_requester_so_another_user_can_neither_take_nor_probe_one()
+    {
+        var (alice, _, _) = await SignedInUser();
+        var (bob, _, _) = await SignedInUser();
+        var aliceFrom = await OpenAccount(alice, deposit: 100);
+        var bobFrom = await OpenAccount(bob, deposit: 100);
+        var to = await OpenAccount(alice);
+        var id = $"shared{Guid.NewGuid():N}";
+
+        var first = await alice.PostAsJsonAsync("/api/transfers", new { id, from = aliceFrom, to, amount = 10 });
+        var second = await bob.PostAsJsonAsync("/api/transfers", new { id, from = bobFrom, to, amount = 20 });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode); // was a 409: the id was global
+        Assert.Equal((id, 10L), ((await Json(first)).GetProperty("id").GetString(), (await Json(first)).GetProperty("amount").GetInt64()));
+        Assert.Equal(10, (await Json(await alice.GetAsync($"/api/transfers/{id}"))).GetProperty("amount").GetInt64());
+        Assert.Equal(20, (await Json(await bob.GetAsync($"/api/transfers/{id}"))).GetProperty("amount").GetInt64());
+        Assert.Equal(30, (await Json(await alice.GetAsync($"/api/accounts/{to}"))).GetProperty("balance").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_transfer_recorded_under_a_global_id_before_ids_were_scoped_is_still_found_by_its_requester_only()
+    {
+        var (alice, aliceId, _) = await SignedInUser();
+        var (bob, _, _) = await SignedInUser();
+        var id = $"legacy{Guid.NewGuid():N}";
+        var log = Gateway.Services.GetRequiredService<Actors.EventSourcing.IEventLog>();
+        await log.AppendAsync(AccountIds.TransferStreamOf(id), 0,
+            [new TransferMade(id, Guid.NewGuid(), Guid.NewGuid(), 42, aliceId, DateTimeOffset.UtcNow)], Actors.EventSourcing.EventMetadata.None);
+
+        var view = await Json(await alice.GetAsync($"/api/transfers/{id}"));
+
+        Assert.Equal((id, "completed", 42L), (view.GetProperty("id").GetString(), view.GetProperty("status").GetString(), view.GetProperty("amount").GetInt64()));
+        await AssertProblem(await bob.GetAsync($"/api/transfers/{id}"), HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("{\"from\":\"x\",\"to\":\"00000000-0000-0000-0000-000000000001\",\"amount\":1}")]
     [InlineData("{\"to\":\"00000000-0000-0000-0000-000000000001\",\"amount\":1}")]

@@ -19,12 +19,25 @@ public sealed class RemoteClientGateway : IDisposable
     public const string MetricsToken = "metrics-token-for-tests-7c1e";
     public const int MaxSocketsPerIp = 2;
     public const int LoginsPerAddressPerMinute = 5;
+    public const int AccountCreationsPerAddressPerHour = 3;
+    public const int PasswordResetsPerAddressPerHour = 2;
+    public const int BankAccountsPerAddressPerHour = 2;
+    public const int SocketsPerAddressPerMinute = 6;
     public static readonly IPAddress Remote = IPAddress.Parse("203.0.113.7");
+
+    /// <summary>A test that needs an address of its own (limits are per address) sends it in this header.</summary>
+    public const string AddressHeader = "X-Test-Remote-Address";
+
+    private static string S(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public GatewayFactory Gateway { get; } = new()
     {
-        Settings = [("Metrics:Token", MetricsToken), ("Realtime:MaxSocketsPerIp", MaxSocketsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("Logins:PerAddressPerMinute", LoginsPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        Settings = [("Metrics:Token", MetricsToken), ("Realtime:MaxSocketsPerIp", S(MaxSocketsPerIp)),
+            ("Logins:PerAddressPerMinute", S(LoginsPerAddressPerMinute)),
+            ("Throttling:AccountCreationsPerAddressPerHour", S(AccountCreationsPerAddressPerHour)),
+            ("Throttling:PasswordResetsPerAddressPerHour", S(PasswordResetsPerAddressPerHour)),
+            ("Throttling:BankAccountsPerAddressPerHour", S(BankAccountsPerAddressPerHour)),
+            ("Throttling:SocketsPerAddressPerMinute", S(SocketsPerAddressPerMinute))],
     };
 
     public TestServer Server => Factory.Server;
@@ -48,7 +61,7 @@ public sealed class RemoteClientGateway : IDisposable
         {
             app.Use((context, following) =>
             {
-                context.Connection.RemoteIpAddress = Remote;
+                context.Connection.RemoteIpAddress = context.Request.Headers[AddressHeader] is [{ } own] ? IPAddress.Parse(own) : Remote;
                 return following(context);
             });
             next(app);
@@ -125,6 +138,87 @@ public class RemoteClientTests(RemoteClientGateway remote) : IClassFixture<Remot
         }
 
         Assert.Equal(Actors.Gateway.Users.LoginThrottle.TooManyAttempts, await Login(99));
+    }
+
+    private static int _addresses;
+
+    /// <summary>A client whose requests come from an address no other test uses.</summary>
+    private HttpClient ClientFromOwnAddress(out string address)
+    {
+        address = $"198.51.100.{Interlocked.Increment(ref _addresses)}";
+        var client = remote.CreateClient();
+        client.DefaultRequestHeaders.Add(RemoteClientGateway.AddressHeader, address);
+        return client;
+    }
+
+    private static async Task AssertThrottled(HttpResponseMessage response, string expectedMediaType)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a Retry-After says when to come back");
+        Assert.Equal(expectedMediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Too many requests", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_address_creates_no_more_accounts_an_hour_than_the_limit_and_others_are_not_affected()
+    {
+        using var client = ClientFromOwnAddress(out _);
+        using var other = ClientFromOwnAddress(out _);
+        Task<HttpResponseMessage> Create(HttpClient c) =>
+            c.PostAsync("/api/create_account", new FormUrlEncodedContent([new("username", $"t{Guid.NewGuid():N}"[..16]), new("password", "a-password")]));
+
+        for (var i = 0; i < RemoteClientGateway.AccountCreationsPerAddressPerHour; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Create(client)).StatusCode);
+        }
+
+        using var refused = await Create(client);
+        await AssertThrottled(refused, "application/json");
+        Assert.Equal("err", System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Create(other)).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_address_asks_for_no_more_password_resets_an_hour_than_the_limit()
+    {
+        using var client = ClientFromOwnAddress(out _);
+
+        for (var i = 0; i < RemoteClientGateway.PasswordResetsPerAddressPerHour; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/reset-password?username=nobody&email=a@example.com")).StatusCode);
+        }
+
+        await AssertThrottled(await client.GetAsync("/api/reset-password?username=nobody&email=a@example.com"), "application/json");
+        await AssertThrottled(await client.PostAsync("/api/set-new-password", new FormUrlEncodedContent([new("user", "nobody")])), "application/json");
+    }
+
+    [Fact]
+    public async Task One_address_opens_no_more_bank_accounts_an_hour_than_the_limit()
+    {
+        var user = await Actors.Testing.SignUp.NewAsync(remote.Server.Services.GetRequiredService<IGrainFactory>());
+        using var client = ClientFromOwnAddress(out _);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        Task<HttpResponseMessage> Open() => client.PostAsync("/api/accounts", System.Net.Http.Json.JsonContent.Create(new { currency = "EUR" }));
+
+        for (var i = 0; i < RemoteClientGateway.BankAccountsPerAddressPerHour; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Open()).StatusCode);
+        }
+
+        await AssertThrottled(await Open(), "application/problem+json");
+    }
+
+    [Fact]
+    public async Task One_address_makes_no_more_socket_connections_a_minute_than_the_limit()
+    {
+        using var client = ClientFromOwnAddress(out _);
+
+        for (var i = 0; i < RemoteClientGateway.SocketsPerAddressPerMinute; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/ws")).StatusCode); // not an upgrade: refused after the limiter
+        }
+
+        await AssertThrottled(await client.GetAsync("/ws"), "text/plain");
     }
 
 }
