@@ -22,6 +22,7 @@ builder.StartServicesAlongsideWeb(); // last before Build: the silo starts while
 
 var app = builder.Build();
 
+app.UseForwardedAddresses(); // the client's address and scheme from trusted proxies (Hosting__TrustedProxies)
 app.UseSecurityHeaders(); // CSP, no framing, nosniff, referrer, no-store where credentials are
 app.UseCorrelationIds();
 app.UseUnavailableStorageAnswers();

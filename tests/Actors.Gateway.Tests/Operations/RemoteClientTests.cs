@@ -37,7 +37,8 @@ public sealed class RemoteClientGateway : IDisposable
             ("Throttling:AccountCreationsPerAddressPerHour", S(AccountCreationsPerAddressPerHour)),
             ("Throttling:PasswordResetsPerAddressPerHour", S(PasswordResetsPerAddressPerHour)),
             ("Throttling:BankAccountsPerAddressPerHour", S(BankAccountsPerAddressPerHour)),
-            ("Throttling:SocketsPerAddressPerMinute", S(SocketsPerAddressPerMinute))],
+            ("Throttling:SocketsPerAddressPerMinute", S(SocketsPerAddressPerMinute)),
+            ("Hosting:TrustedProxies", "192.0.2.10, 192.0.2.128/25")],
     };
 
     public TestServer Server => Factory.Server;
@@ -206,6 +207,47 @@ public class RemoteClientTests(RemoteClientGateway remote) : IClassFixture<Remot
         }
 
         await AssertThrottled(await Open(), "application/problem+json");
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_the_forwarded_client_address_is_counted_and_https_makes_the_cookie_secure()
+    {
+        using var proxy = remote.CreateClient();
+        proxy.DefaultRequestHeaders.Add(RemoteClientGateway.AddressHeader, "192.0.2.200"); // inside the trusted network
+        var client = $"198.18.0.{Interlocked.Increment(ref _addresses)}";
+        Task<HttpResponseMessage> Create(string forwardedFor) => proxy.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/create_account")
+        {
+            Content = new FormUrlEncodedContent([new("username", $"t{Guid.NewGuid():N}"[..16]), new("password", "a-password")]),
+            Headers = { { "X-Forwarded-For", forwardedFor }, { "X-Forwarded-Proto", "https" } },
+        });
+
+        for (var i = 0; i < RemoteClientGateway.AccountCreationsPerAddressPerHour; i++)
+        {
+            using var created = await Create(client);
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            Assert.Contains("secure", Assert.Single(created.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Create(client)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Create($"198.18.1.{Interlocked.Increment(ref _addresses)}")).StatusCode); // another client, same proxy
+    }
+
+    [Fact]
+    public async Task An_untrusted_caller_cannot_choose_its_address_with_a_forwarded_header()
+    {
+        using var client = ClientFromOwnAddress(out _);
+        Task<HttpResponseMessage> Create() => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/create_account")
+        {
+            Content = new FormUrlEncodedContent([new("username", $"t{Guid.NewGuid():N}"[..16]), new("password", "a-password")]),
+            Headers = { { "X-Forwarded-For", $"198.18.2.{Interlocked.Increment(ref _addresses)}" } },
+        });
+
+        for (var i = 0; i < RemoteClientGateway.AccountCreationsPerAddressPerHour; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Create()).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Create()).StatusCode);
     }
 
     [Fact]
