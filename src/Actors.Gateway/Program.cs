@@ -4,9 +4,11 @@ using Actors.Gateway.News;
 using Actors.Gateway.Realtime;
 using Actors.Gateway.Users;
 using Actors.Gateway.Web;
+using Actors.Hosting;
 using Actors.Seeding;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseOwnSettings(); // its appsettings.json (log levels, URL) wherever it is started from
 
 builder.AddActorsCluster();
 builder.Services.AddSeedingAtStartup(builder.Configuration); // Seed__News=N: a generated site before ready (in memory)

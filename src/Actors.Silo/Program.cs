@@ -11,6 +11,7 @@ if (args is ["seed", ..])
 }
 
 var builder = Host.CreateApplicationBuilder(args);
+builder.UseOwnSettings(); // its appsettings.json (log levels) wherever it is started from
 builder.AddActorsTelemetry("actors-silo");
 builder.Services.AddNewsAndUsersOptions(builder.Configuration);
 

@@ -18,14 +18,14 @@ public class ContentSecurityPolicyTests(BrowserFixture site)
         var name = SiteTests.NewName("csp");
 
         await SiteTests.RegisterAsync(page, name);
-        await SiteTests.SubmitAsync(page, $"Policy check {Guid.NewGuid():N}");
+        var id = await SiteTests.SubmitAsync(page, $"Policy check {Guid.NewGuid():N}");
         await page.FillAsync(".commentform textarea", "A comment, indented by a style attribute");
         // The page reloads after a comment: the comment is then rendered by the server, with its style attribute.
         await page.RunAndWaitForResponseAsync(() => page.ClickAsync(".commentform input[type=submit]"), response => response.Request.IsNavigationRequest);
         await page.WaitForLoadStateAsync(LoadState.Load);
         await Expect(page.Locator("#comments .comment pre")).ToContainTextAsync("A comment");
         await Expect(page.Locator("#live")).ToHaveClassAsync("on"); // the socket (connect-src) is open
-        foreach (var path in new[] { "/", "/latest/0", "/accounts", $"/user/{name}", "/about" })
+        foreach (var path in new[] { "/", "/latest/0", "/accounts", $"/user/{name}", "/about", $"/editnews/{id}" })
         {
             await page.GotoAsync(path);
         }

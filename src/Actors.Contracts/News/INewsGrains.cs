@@ -76,6 +76,9 @@ public interface INewsRankingGrain : IGrainWithIntegerKey
 
     /// <summary>The views of <paramref name="ids"/> (deleted ones included, unknown ones left out), in the order asked.</summary>
     Task<IReadOnlyList<NewsView>> GetMany(IReadOnlyList<long> ids);
+
+    /// <summary>Whether the lists hold every one of <paramref name="written"/> (each news at least at its version).</summary>
+    Task<bool> HasApplied(IReadOnlyList<NewsWritten> written);
 }
 
 /// <summary>
@@ -102,4 +105,7 @@ public interface IUserNewsGrain : IGrainWithIntegerKey
 
     /// <summary>The user's votes on <paramref name="newsIds"/> (news not voted are left out).</summary>
     Task<IReadOnlyDictionary<long, VoteDirection>> GetVotes(IReadOnlyList<long> newsIds);
+
+    /// <summary>Whether this user's lists hold the facts of <paramref name="written"/> (writes of this user).</summary>
+    Task<bool> HasApplied(IReadOnlyList<NewsWritten> written);
 }

@@ -22,6 +22,13 @@ public sealed record NewsCommandResult(
     [Id(3)]
     public long Position { get; init; }
 
+    /// <summary>
+    /// The version of the news stream (<c>news-{id}</c>) after the command (0 when it appended nothing): the read models
+    /// keep a version per news, so "has this view my write" is exact whichever log partition delivered it first.
+    /// </summary>
+    [Id(4)]
+    public long Version { get; init; }
+
     public bool Ok => Rejection is null;
 
     public static NewsCommandResult Done(long id = 0, string? op = null) => new(null, id, op);
@@ -94,3 +101,25 @@ public sealed record NewsIdPage(
 public sealed record CommentRefPage(
     [property: Id(0)] IReadOnlyList<CommentRef> Items,
     [property: Id(1)] int Total);
+
+/// <summary>What a user-list fact a write made true: posted the news, voted on it, posted comment N on it.</summary>
+[GenerateSerializer, Alias("news.user-list-fact")]
+public enum UserListFact
+{
+    None = 0,
+    Posted = 1,
+    Voted = 2,
+    Commented = 3,
+}
+
+/// <summary>
+/// A write a client made and wants to read back (read-your-writes): news <paramref name="NewsId"/>'s stream at
+/// <paramref name="Version"/>, and what it made true in the writer's own lists (<paramref name="Fact"/>, with
+/// <paramref name="CommentId"/> for a comment).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("news.written")]
+public readonly record struct NewsWritten(
+    [property: Id(0)] long NewsId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] UserListFact Fact = UserListFact.None,
+    [property: Id(3)] long CommentId = 0);

@@ -62,6 +62,12 @@ public sealed class NewsOptions
     /// queueing on the one ranking grain while it applies a burst of votes.
     /// </summary>
     public int ListPageShareMilliseconds { get; set; } = 5;
+
+    /// <summary>
+    /// Not a Lamernews constant: how long, at most, a read of a list or page by a client that has just written waits for
+    /// the read models to hold its write (read-your-writes over HTTP; 0: never waits). Past it the page is served as it is.
+    /// </summary>
+    public int ReadYourWritesMilliseconds { get; set; } = 1000;
     public int ApiMaxNewsCount { get; set; } = 32;
 
     public bool FooterTwitterLink { get; set; }

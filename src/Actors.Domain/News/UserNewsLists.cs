@@ -97,6 +97,19 @@ public sealed class UserNewsLists(long userId)
         : touch.Has(NewsTouch.Down) ? VoteDirection.Down
         : null;
 
+    /// <summary>Whether the lists hold <paramref name="fact"/> about <paramref name="newsId"/> (a write of this user; None always holds).</summary>
+    public bool Holds(long newsId, UserListFact fact, long commentId = 0)
+    {
+        _news.TryGetValue(newsId, out var touch);
+        return fact switch
+        {
+            UserListFact.Posted => touch.Has(NewsTouch.Posted),
+            UserListFact.Voted => touch.HasVoted,
+            UserListFact.Commented => touch.LastCommentId >= commentId,
+            _ => true,
+        };
+    }
+
     /// <summary>Keeps <paramref name="list"/> in time order; nearly every insert is at the end.</summary>
     private static void InsertByTime<T>(List<T> list, T item)
         where T : IDated

@@ -7,7 +7,9 @@ namespace Actors.Gateway.Lamernews;
 
 /// <summary>
 /// The parameters of a Lamernews <c>/api</c> call as Sinatra (Rack) sees them, for every route (news and users): the
-/// query string, overlaid by the body (a urlencoded or multipart form, or a JSON object). Rack's rule for a repeated
+/// query string, overlaid by the body (a urlencoded or multipart form, or a JSON object), whatever the method: Rack
+/// reads a form body on a GET too, and a client that logs in with <c>GET /api/login</c> and the form in the body
+/// (bevacqua/lamernews-client) works only so. Rack's rule for a repeated
 /// name, in the query, in the body or across both: the last one wins. Reading never throws; a body that cannot be
 /// read adds no parameters and gives <see cref="Error"/>, a sentence for the envelope (the routes decide whether to
 /// show it: the news routes, like Lamernews, just find the parameters missing).
@@ -55,7 +57,7 @@ internal sealed class LamerParameters
         // a name or email with a NUL simply matches nothing, as the user routes' tests of hostile input expect.
         AddLastOfEach(values, request.Query);
 
-        if (request.ContentLength is 0 || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        if (request.ContentLength is 0)
         {
             return new LamerParameters(values, null);
         }

@@ -11,10 +11,23 @@ namespace Actors.Gateway.News;
 /// </summary>
 internal sealed record NewsOutcome(string? Error, object? Result, long Position)
 {
+    /// <summary>What was written, for read-your-writes (<see cref="ReadYourWrites"/>), and by whom.</summary>
+    public (long WriterId, NewsWritten Written)? Written { get; init; }
+
     public static NewsOutcome Refused(string error) => new(error, null, 0);
 
     public static NewsOutcome From(NewsCommandResult result, Func<NewsCommandResult, object?> success) =>
         result.Rejection is { } rejection ? new(rejection.Message, null, 0) : new(null, success(result), result.Position);
+
+    /// <summary>As above, remembering the write of <paramref name="user"/> on news <paramref name="newsId"/> (and its fact in the user's lists).</summary>
+    public static NewsOutcome From(
+        NewsCommandResult result, Func<NewsCommandResult, object?> success, SignedInUser user, long newsId, UserListFact fact = UserListFact.None)
+    {
+        var outcome = From(result, success);
+        return outcome.Error is null && result.Version > 0
+            ? outcome with { Written = (user.Id, new NewsWritten(newsId, result.Version, fact, fact == UserListFact.Commented ? result.Id : 0)) }
+            : outcome;
+    }
 
     /// <summary>The HTTP door's answer: the Lamernews envelope (the position travels in a header, outside the envelope).</summary>
     public IResult ToLamerResult(HttpContext context)
@@ -27,6 +40,11 @@ internal sealed record NewsOutcome(string? Error, object? Result, long Position)
         if (Position > 0)
         {
             context.Response.Headers["X-Event-Position"] = Position.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Written is var (writer, written))
+        {
+            ReadYourWrites.Remember(context, writer, written);
         }
 
         return LamerResults.Ok(Result);
@@ -68,7 +86,7 @@ internal static class NewsActions
             return NewsOutcome.Refused(NewsRejections.EditRefused.Message);
         }
 
-        return NewsOutcome.From(result, r => new { news_id = r.Id });
+        return NewsOutcome.From(result, r => new { news_id = r.Id }, user, result.Id, newsId == NewsSubmission.New ? UserListFact.Posted : UserListFact.None);
     }
 
     public static async Task<NewsOutcome> Delete(IGrainFactory grains, SignedInUser user, NewsDeletion input)
@@ -85,7 +103,7 @@ internal static class NewsActions
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Delete(user.Id);
-        return NewsOutcome.From(result, _ => new { news_id = -1 });
+        return NewsOutcome.From(result, _ => new { news_id = -1 }, user, id);
     }
 
     public static async Task<NewsOutcome> Vote(IGrainFactory grains, SignedInUser user, NewsVote input)
@@ -102,10 +120,20 @@ internal static class NewsActions
         }
 
         var result = await grains.GetGrain<INewsGrain>(id).Vote(user.Id, direction);
-        return NewsOutcome.From(result, _ => null);
+        return NewsOutcome.From(result, _ => null, user, id, UserListFact.Voted);
     }
 
-    public static async Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, CommentPost input)
+    public static Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, CommentPost input) =>
+        PostComment(grains, user, input, echoIds: false);
+
+    /// <summary>
+    /// <c>postcomment</c> answering <c>news_id</c> and <c>parent_id</c> as sent, as Lamernews does (its answer echoes the
+    /// parameters: strings), for clients that expect Lamernews' field types (<c>Lamernews:StringFields</c>).
+    /// </summary>
+    public static Task<NewsOutcome> PostCommentEchoingIds(IGrainFactory grains, SignedInUser user, CommentPost input) =>
+        PostComment(grains, user, input, echoIds: true);
+
+    private static async Task<NewsOutcome> PostComment(IGrainFactory grains, SignedInUser user, CommentPost input, bool echoIds)
     {
         var newsIdText = Required(input.NewsId);
         var commentIdText = Required(input.CommentId);
@@ -130,7 +158,14 @@ internal static class NewsActions
         var result = commentId == -1
             ? await news.PostComment(user.Id, parentId, body)
             : await news.EditComment(user.Id, commentId, body);
-        return NewsOutcome.From(result, r => new { op = r.Op, comment_id = r.Id, parent_id = parentId, news_id = newsId });
+        return NewsOutcome.From(
+            result,
+            r => echoIds
+                ? new { op = r.Op, comment_id = r.Id, parent_id = (object)input.ParentId!, news_id = (object)input.NewsId! }
+                : new { op = r.Op, comment_id = r.Id, parent_id = (object)parentId, news_id = (object)newsId },
+            user,
+            newsId,
+            commentId == -1 ? UserListFact.Commented : UserListFact.None);
     }
 
     public static async Task<NewsOutcome> VoteComment(IGrainFactory grains, SignedInUser user, CommentVote input)
@@ -148,7 +183,7 @@ internal static class NewsActions
         }
 
         var result = await grains.GetGrain<INewsGrain>(newsId).VoteComment(user.Id, commentId, direction);
-        return NewsOutcome.From(result, _ => new { comment_id = handle });
+        return NewsOutcome.From(result, _ => new { comment_id = handle }, user, newsId);
     }
 
     private static string? Required(string? sent) => LamerParameters.RequiredValue(sent);

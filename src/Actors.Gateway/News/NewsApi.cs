@@ -30,7 +30,9 @@ public static class NewsApi
         api.MapPost("/votenews", VoteNews);
         api.MapPost("/postcomment", PostComment);
         api.MapPost("/votecomment", VoteComment);
-        api.MapGet("/getnews/{sort}/{start}/{count}", GetNews);
+        // Read-your-writes: a client that just wrote waits (bounded) for the lists to hold it; getcomments reads the news
+        // grain itself, which every write of its thread went through, so it needs no wait.
+        api.MapGet("/getnews/{sort}/{start}/{count}", GetNews).AddEndpointFilter(ReadYourWrites.Filter);
         api.MapGet("/getcomments/{news_id}", GetComments);
         return app;
     }
@@ -46,8 +48,12 @@ public static class NewsApi
     private static Task<IResult> VoteNews(HttpContext context, IGrainFactory grains) =>
         Command(context, grains, NewsVote.From, NewsActions.Vote);
 
-    private static Task<IResult> PostComment(HttpContext context, IGrainFactory grains) =>
-        Command(context, grains, CommentPost.From, NewsActions.PostComment);
+    private static Task<IResult> PostComment(HttpContext context, IGrainFactory grains, IOptions<LamernewsOptions> lamernews) =>
+        Command(
+            context,
+            grains,
+            CommentPost.From,
+            lamernews.Value.StringFields ? NewsActions.PostCommentEchoingIds : NewsActions.PostComment);
 
     private static Task<IResult> VoteComment(HttpContext context, IGrainFactory grains) =>
         Command(context, grains, CommentVote.From, NewsActions.VoteComment);
@@ -68,7 +74,14 @@ public static class NewsApi
     }
 
     private static async Task<IResult> GetNews(
-        HttpContext context, IGrainFactory grains, NewsPageCache pages, IOptions<NewsOptions> options, string sort, string start, string count)
+        HttpContext context,
+        IGrainFactory grains,
+        NewsPageCache pages,
+        IOptions<NewsOptions> options,
+        IOptions<LamernewsOptions> lamernews,
+        string sort,
+        string start,
+        string count)
     {
         if (sort is not ("top" or "latest"))
         {
@@ -96,17 +109,17 @@ public static class NewsApi
             return LamerResults.Error("Invalid start parameter");
         }
 
-        var page = await pages.GetAsync(sort == "top", from, n);
+        var page = await pages.GetAsync(sort == "top", from, n, ReadYourWrites.FreshAfter(context));
         var user = await context.GetSignedInUserAsync();
         if (user is null)
         {
-            return NewsJson.Page(page, null);
+            return NewsJson.Page(page, null, lamernews.Value.StringFields);
         }
 
         var votes = page.Items.Count == 0
             ? new Dictionary<long, VoteDirection>()
             : await grains.GetGrain<IUserNewsGrain>(user.Id).GetVotes(page.Items.Select(i => i.Id).ToArray());
-        return NewsJson.Page(page, votes);
+        return NewsJson.Page(page, votes, lamernews.Value.StringFields);
     }
 
     private static async Task<IResult> GetComments(HttpContext context, IGrainFactory grains, string news_id)

@@ -7,26 +7,31 @@ namespace Actors.Gateway.News;
 
 /// <summary>
 /// JSON of the news read routes, written directly (the front page is the hottest path of the site). Numbers are JSON
-/// numbers (the decisions table); Lamernews' field names otherwise. An anonymous page is written once per page object:
-/// the ranking grain hands out the same immutable page until the list changes.
+/// numbers (the decisions table), or with <c>Lamernews:StringFields</c> a news item's numbers are strings as Lamernews
+/// writes them; Lamernews' field names either way. An anonymous page is written once per page object (and mode): the
+/// ranking grain hands out the same immutable page until the list changes.
 /// </summary>
 internal static class NewsJson
 {
     private const int MaxThreadDepth = 200;
 
     private static readonly ConditionalWeakTable<NewsPage, byte[]> AnonymousPages = new();
+    private static readonly ConditionalWeakTable<NewsPage, byte[]> AnonymousStringPages = new();
 
-    public static IResult Page(NewsPage page, IReadOnlyDictionary<long, VoteDirection>? votes)
+    public static IResult Page(NewsPage page, IReadOnlyDictionary<long, VoteDirection>? votes, bool strings = false)
     {
         if (votes is null)
         {
-            return Results.Bytes(AnonymousPages.GetValue(page, p => Write(p, null)), "application/json");
+            var bytes = strings
+                ? AnonymousStringPages.GetValue(page, p => Write(p, null, strings: true))
+                : AnonymousPages.GetValue(page, p => Write(p, null, strings: false));
+            return Results.Bytes(bytes, "application/json");
         }
 
-        return Results.Bytes(Write(page, votes), "application/json");
+        return Results.Bytes(Write(page, votes, strings), "application/json");
     }
 
-    private static byte[] Write(NewsPage page, IReadOnlyDictionary<long, VoteDirection>? votes)
+    private static byte[] Write(NewsPage page, IReadOnlyDictionary<long, VoteDirection>? votes, bool strings)
     {
         var buffer = new ArrayBufferWriter<byte>(512 + (page.Items.Count * 256));
         using (var json = new Utf8JsonWriter(buffer))
@@ -36,7 +41,7 @@ internal static class NewsJson
             json.WriteStartArray("news");
             foreach (var news in page.Items)
             {
-                WriteNews(json, news, votes is not null && votes.TryGetValue(news.Id, out var vote) ? vote : null);
+                WriteNews(json, news, votes is not null && votes.TryGetValue(news.Id, out var vote) ? vote : null, strings);
             }
 
             json.WriteEndArray();
@@ -47,16 +52,16 @@ internal static class NewsJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteNews(Utf8JsonWriter json, NewsView news, VoteDirection? voted)
+    private static void WriteNews(Utf8JsonWriter json, NewsView news, VoteDirection? voted, bool strings)
     {
         json.WriteStartObject();
-        json.WriteNumber("id", news.Id);
+        Number(json, "id", news.Id, strings);
         json.WriteString("title", news.Title);
         json.WriteString("url", news.Url);
-        json.WriteNumber("ctime", news.CreatedAt);
-        json.WriteNumber("up", news.Up);
-        json.WriteNumber("down", news.Down);
-        json.WriteNumber("comments", news.Comments);
+        Number(json, "ctime", news.CreatedAt, strings);
+        Number(json, "up", news.Up, strings);
+        Number(json, "down", news.Down, strings);
+        Number(json, "comments", news.Comments, strings);
         json.WriteString("username", news.Username);
         if (voted is { } v)
         {
@@ -64,6 +69,21 @@ internal static class NewsJson
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>A number as a JSON number, or as Lamernews' string of its digits.</summary>
+    private static void Number(Utf8JsonWriter json, string name, long value, bool asString)
+    {
+        if (asString)
+        {
+            Span<byte> digits = stackalloc byte[20];
+            value.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+            json.WriteString(name, digits[..written]);
+        }
+        else
+        {
+            json.WriteNumber(name, value);
+        }
     }
 
     /// <summary>

@@ -26,7 +26,11 @@ public sealed class NewsPageCache(IGrainFactory grains, IOptions<NewsOptions> op
 
     private sealed record Shared(long Second, long FetchedAt, Task<NewsPage> Page);
 
-    public Task<NewsPage> GetAsync(bool top, int start, int count)
+    /// <summary>
+    /// The page, shared when one was fetched within the share window and not before <paramref name="freshAfter"/> (a
+    /// Stopwatch timestamp: when a reader's own writes were known to be in the lists; 0 for any reader).
+    /// </summary>
+    public Task<NewsPage> GetAsync(bool top, int start, int count, long freshAfter = 0)
     {
         if (_maxAge <= 0 || start >= SharedStartLimit)
         {
@@ -37,7 +41,7 @@ public sealed class NewsPageCache(IGrainFactory grains, IOptions<NewsOptions> op
         var now = Stopwatch.GetTimestamp();
         var second = _clock.GetUtcNow().ToUnixTimeSeconds();
         if (_pages.TryGetValue(key, out var shared) && shared.Second == second && now - shared.FetchedAt <= _maxAge
-            && !shared.Page.IsFaulted && !shared.Page.IsCanceled)
+            && shared.FetchedAt >= freshAfter && !shared.Page.IsFaulted && !shared.Page.IsCanceled)
         {
             return shared.Page;
         }

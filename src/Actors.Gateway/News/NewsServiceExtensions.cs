@@ -6,6 +6,8 @@ public static class NewsServiceExtensions
     public static WebApplicationBuilder AddNews(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<NewsPageCache>();
+        builder.Services.AddSingleton<ReadYourWrites.HeldTokens>();
+        builder.Services.AddOptions<Lamernews.LamernewsOptions>().Bind(builder.Configuration.GetSection(Lamernews.LamernewsOptions.Section));
         return builder;
     }
 }

@@ -47,7 +47,7 @@ internal static class NewsFragments
         html.Append($"<a href=\"#down\" class=\"downarrow{down}\" title=\"down\">&#9660;</a><p><span class=\"upvotes\">{news.Up}</span> up and <span class=\"downvotes\">{news.Down}</span> down, posted by <a href=\"/user/{Uri.EscapeDataString(news.Username)}\">{E(news.Username)}</a> {Ago(news.CreatedAt, page.Now)} <a href=\"/news/{news.Id}\" class=\"commentcount\">{news.Comments} comment{(news.Comments == 1 ? "" : "s")}</a>");
         if (page.User is { } user && (user.IsAdmin || (user.Id == news.UserId && InEditWindow(page, news))))
         {
-            html.Append($" <a href=\"#edit\" class=\"editnews\">edit</a>");
+            html.Append($" <a href=\"/editnews/{news.Id}\" class=\"editnews\">edit</a>");
         }
 
         html.Append("</p></article>");

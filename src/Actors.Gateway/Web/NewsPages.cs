@@ -134,6 +134,68 @@ internal static class NewsPages
         return Shell(page, "Submit", html);
     }
 
+    /// <summary>
+    /// Lamernews' edit page: the news' title, link or text and a "delete this news" box, for its author (while the news
+    /// decider's edit window is open: <see cref="NewsView.EditableUntil"/>) or an administrator. <c>/js/app.js</c> sends
+    /// the form to <c>/api/submit</c> or, with the box ticked, <c>/api/delnews</c>, which apply the same rules.
+    /// </summary>
+    public static async Task<IResult> EditNewsPage(HttpContext context, string id)
+    {
+        var page = await PageOf(context);
+        if (page.User is not { } user)
+        {
+            return Results.Redirect("/login");
+        }
+
+        if (NewsIds.Parse(id) is not { } newsId || await page.Grains().GetGrain<INewsGrain>(newsId).Get() is not { } news)
+        {
+            return NotFound(page, "404 - This news does not exist.");
+        }
+
+        if (news.UserId != user.Id && !user.IsAdmin)
+        {
+            // Lamernews answers 500; a refusal is a 403 here, as for a comment's edit page.
+            return Results.Text("Permission denied.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var html = new StringBuilder("<h2>Edit news</h2>");
+        await NewsList(html, page, [news]);
+        if (news.Deleted)
+        {
+            html.Append("<p class=\"note\">This news was deleted.</p>");
+            return Shell(page, "Edit news", html);
+        }
+
+        if (!user.IsAdmin && !(news.EditableUntil is { } until && page.Now < until))
+        {
+            html.Append("<p class=\"note\">The time to edit this news is over.</p>");
+            return Shell(page, "Edit news", html);
+        }
+
+        var isText = news.Url.StartsWith("text://", StringComparison.Ordinal);
+        var url = isText ? "" : news.Url;
+        var text = isText ? news.Url["text://".Length..] : "";
+        html.Append($"<form id=\"editnewsform\" data-news-id=\"{news.Id}\"><label for=\"title\">title</label><input type=\"text\" id=\"title\" name=\"title\" size=\"80\" value=\"{E(news.Title)}\"><br><label for=\"url\">url</label><br><input type=\"text\" id=\"url\" name=\"url\" size=\"60\" value=\"{E(url)}\"><br>or if you don't have an url type some text<br><label for=\"text\">text</label><textarea id=\"text\" name=\"text\" cols=\"60\" rows=\"10\">{E(text)}</textarea><br><input type=\"checkbox\" name=\"del\" id=\"del\" value=\"1\"><label for=\"del\">delete this news</label><br><input type=\"submit\" value=\"Edit\"></form><div class=\"errormsg\"></div>");
+        return Shell(page, "Edit news", html);
+    }
+
+    /// <summary>
+    /// Lamernews' <c>/random</c>: a news id drawn from 1 to the newest, if that news exists (deleted or not), else the
+    /// newest. Asks the lists, never a news grain, so a draw of a missing id leaves nothing behind.
+    /// </summary>
+    public static async Task<IResult> Random(HttpContext context)
+    {
+        var ranking = context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<INewsRankingGrain>(0);
+        if ((await ranking.GetLatest(0, 1)).Items is not [var newest])
+        {
+            return Results.Redirect("/");
+        }
+
+        var drawn = 1 + System.Random.Shared.NextInt64(Math.Max(newest.Id, 1));
+        var found = await ranking.GetMany([drawn]);
+        return Results.Redirect($"/news/{(found.Count == 1 ? drawn : newest.Id)}");
+    }
+
     public static async Task<IResult> Rss(HttpContext context)
     {
         var page = await PageOf(context);

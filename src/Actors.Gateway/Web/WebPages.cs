@@ -1,4 +1,5 @@
 using System.Text;
+using Actors.Gateway.News;
 using static Actors.Gateway.Web.Html;
 using static Actors.Gateway.Web.Layout;
 
@@ -14,26 +15,33 @@ public static class WebPages
 {
     public static WebApplication MapWeb(this WebApplication app)
     {
-        app.MapGet("/", (Delegate)NewsPages.Top);
-        app.MapGet("/latest", () => Results.Redirect("/latest/0"));
-        app.MapGet("/latest/{start}", NewsPages.Latest);
-        app.MapGet("/news/{id}", NewsPages.NewsPage);
-        app.MapGet("/comment/{newsId}/{commentId}", NewsPages.CommentPage);
-        app.MapGet("/reply/{newsId}/{commentId}", NewsPages.ReplyPage);
-        app.MapGet("/editcomment/{newsId}/{commentId}", NewsPages.EditCommentPage);
-        app.MapGet("/submit", NewsPages.Submit);
-        app.MapGet("/login", (Delegate)UserPages.Login);
-        app.MapGet("/user/{name}", UserPages.UserPage);
-        app.MapGet("/usernews/{name}/{start}", UserPages.UserNews);
-        app.MapGet("/usercomments/{name}/{start}", UserPages.UserComments);
-        app.MapGet("/saved/{start}", UserPages.Saved);
-        app.MapGet("/replies", (Delegate)UserPages.Replies);
-        app.MapGet("/rss", (Delegate)NewsPages.Rss);
-        app.MapGet("/about", (Delegate)About);
-        app.MapGet("/accounts", (Delegate)AccountPages.Accounts);
-        app.MapGet("/accounts/{id}", AccountPages.Statement);
+        // Every page reads after the caller's own recent writes (ReadYourWrites: a bounded wait, nothing without a token).
+        var pages = app.MapGroup("").AddEndpointFilter(ReadYourWrites.Filter);
+        pages.MapGet("/", (Delegate)NewsPages.Top);
+        pages.MapGet("/latest", () => Results.Redirect("/latest/0"));
+        pages.MapGet("/latest/{start}", NewsPages.Latest);
+        pages.MapGet("/news/{id}", NewsPages.NewsPage);
+        pages.MapGet("/comment/{newsId}/{commentId}", NewsPages.CommentPage);
+        pages.MapGet("/reply/{newsId}/{commentId}", NewsPages.ReplyPage);
+        pages.MapGet("/editcomment/{newsId}/{commentId}", NewsPages.EditCommentPage);
+        pages.MapGet("/editnews/{id}", NewsPages.EditNewsPage);
+        pages.MapGet("/random", (Delegate)NewsPages.Random);
+        pages.MapGet("/admin", (Delegate)AdminPages.Admin);
+        pages.MapGet("/recompute", (Delegate)AdminPages.Recompute);
+        pages.MapGet("/submit", NewsPages.Submit);
+        pages.MapGet("/login", (Delegate)UserPages.Login);
+        pages.MapGet("/user/{name}", UserPages.UserPage);
+        pages.MapGet("/usernews/{name}/{start}", UserPages.UserNews);
+        pages.MapGet("/usercomments/{name}/{start}", UserPages.UserComments);
+        pages.MapGet("/saved/{start}", UserPages.Saved);
+        pages.MapGet("/replies", (Delegate)UserPages.Replies);
+        pages.MapGet("/rss", (Delegate)NewsPages.Rss);
+        pages.MapGet("/about", (Delegate)About);
+        pages.MapGet("/accounts", (Delegate)AccountPages.Accounts);
+        pages.MapGet("/accounts/{id}", AccountPages.Statement);
         app.MapGet("/js/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/css/style.css", () => Asset("style.css", "text/css; charset=utf-8"));
+        app.MapGet("/favicon.ico", () => Asset("favicon.ico", "image/x-icon"));
         return app;
     }
 

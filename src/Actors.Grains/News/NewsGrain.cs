@@ -230,7 +230,7 @@ public sealed class NewsGrain(IOptions<NewsOptions> options, [FromKeyedServices(
     }
 
     /// <summary>Success, carrying the position of the last event appended (read-your-writes for realtime clients).</summary>
-    private NewsCommandResult Done(long id, string? op = null) => NewsCommandResult.Done(id, op) with { Position = Position };
+    private NewsCommandResult Done(long id, string? op = null) => NewsCommandResult.Done(id, op) with { Position = Position, Version = Version };
 
     private NewsView ViewOf(NewsState s) => new(
         s.Id, s.Title, s.Url, s.AuthorId, s.Username, s.CreatedAt.ToUnixTimeSeconds(),

@@ -126,6 +126,19 @@ public sealed class NewsRankingGrain(
         return Task.FromResult<IReadOnlyList<NewsView>>(views);
     }
 
+    public Task<bool> HasApplied(IReadOnlyList<NewsWritten> written)
+    {
+        foreach (var w in written)
+        {
+            if (_lists.VersionOf(w.NewsId) < w.Version)
+            {
+                return Task.FromResult(false);
+            }
+        }
+
+        return Task.FromResult(true);
+    }
+
     private void ApplyRecorded(RecordedEvent recorded)
     {
         if (recorded.Data is INewsEvent e)

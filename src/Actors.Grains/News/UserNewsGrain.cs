@@ -97,6 +97,20 @@ public sealed class UserNewsGrain(IEventLog log, IOptions<EventDeliveryOptions> 
         return votes;
     }
 
+    public async Task<bool> HasApplied(IReadOnlyList<NewsWritten> written)
+    {
+        await EnsureRebuiltAsync();
+        foreach (var w in written)
+        {
+            if (!_lists.Holds(w.NewsId, w.Fact, w.CommentId))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Durable modes: the first read folds the user's events of the log (then the events delivered meanwhile; both are
     /// idempotent). Done on the first read, not on activation: activations caused by the vote feed (every new voter)

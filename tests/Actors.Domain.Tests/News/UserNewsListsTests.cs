@@ -96,4 +96,24 @@ public class UserNewsListsTests
 
         Assert.Equal(expected, _lists.Saved(start, count));
     }
+
+    [Fact]
+    public void Given_a_users_writes_when_asked_what_the_lists_hold_then_only_applied_facts_hold()
+    {
+        Assert.False(_lists.Holds(10, UserListFact.Posted));
+
+        Given(
+            new NewsSubmitted(10, Alice, "alice", "a", "https://a", At(1)),
+            new NewsDownvoted(20, Alice, Bob, At(2)),
+            new CommentPosted(20, 3, -1, Alice, "alice", "one", null, At(3)));
+
+        Assert.True(_lists.Holds(10, UserListFact.Posted));
+        Assert.False(_lists.Holds(20, UserListFact.Posted));
+        Assert.True(_lists.Holds(20, UserListFact.Voted));
+        Assert.False(_lists.Holds(10, UserListFact.Voted));
+        Assert.True(_lists.Holds(20, UserListFact.Commented, 3));
+        Assert.True(_lists.Holds(20, UserListFact.Commented, 2));
+        Assert.False(_lists.Holds(20, UserListFact.Commented, 4));
+        Assert.True(_lists.Holds(99, UserListFact.None));
+    }
 }

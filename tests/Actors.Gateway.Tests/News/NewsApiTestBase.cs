@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Actors.Tests.News;
 
 /// <summary>HTTP helpers: signed-in clients, form posts, and envelope checks (HTTP 200 and JSON, whatever happens).</summary>
-public abstract class NewsApiTestBase(GatewayFactory gateway)
+public abstract class NewsApiTestBase(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> gateway)
 {
     protected sealed record Session(long Id, string Username, string Token, string Secret, HttpClient Client);
 

@@ -28,6 +28,18 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Everything written so far (the last 100-200 KB of a long run).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
     public string OutputTail
     {
         get
@@ -45,7 +57,18 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public static AppProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static AppProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(project, name, environment, workingDirectory: null, quietLogs: true, arguments);
+
+    /// <summary>
+    /// As an operator starts it: from <paramref name="workingDirectory"/>, with no log settings of the test's own (only
+    /// the JSON console format, to read the lines back), so what it logs is what its own settings say.
+    /// </summary>
+    public static AppProcess StartAsOperator(string project, string name, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(project, name, environment, workingDirectory, quietLogs: false, arguments);
+
+    private static AppProcess Start(
+        string project, string name, IReadOnlyDictionary<string, string> environment, string? workingDirectory, bool quietLogs, string[] arguments)
     {
         var dll = Path.Combine(RepositoryRoot, "src", project, "bin", BuildConfiguration, "net10.0", project + ".dll");
         if (!File.Exists(dll))
@@ -58,7 +81,7 @@ public sealed class AppProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
@@ -68,9 +91,17 @@ public sealed class AppProcess : IAsyncDisposable
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Actors"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
+        if (quietLogs)
+        {
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            start.Environment["Logging__LogLevel__Actors"] = "Information";
+            start.Environment["Logging__Console__FormatterName"] = "simple";
+        }
+        else
+        {
+            start.Environment["Logging__Console__FormatterName"] = "json";
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

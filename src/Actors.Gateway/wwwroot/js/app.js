@@ -66,15 +66,14 @@
     e.preventDefault();
     post('/api/logout', {}).then(function () { window.location.href = '/'; });
   });
-  $$('.editnews').forEach(function (a) {
-    a.addEventListener('click', function (e) {
-      e.preventDefault();
-      var article = a.closest('article');
-      var title = prompt('New title (empty to delete the news)', $('h2 a', article).textContent);
-      if (title === null) return;
-      var request = title === '' ? post('/api/delnews', { news_id: article.dataset.newsId })
-        : post('/api/submit', { news_id: article.dataset.newsId, title: title, url: $('h2 a', article).getAttribute('href').indexOf('/news/') === 0 ? '' : $('h2 a', article).getAttribute('href'), text: '' });
-      request.then(function (r) { if (r.status === 'ok') window.location.reload(); else alert(r.error); });
+  var editNews = $('#editnewsform');
+  if (editNews) editNews.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var newsId = editNews.dataset.newsId;
+    var request = $('#del').checked ? post('/api/delnews', { news_id: newsId })
+      : post('/api/submit', { news_id: newsId, title: $('#title').value, url: $('#url').value, text: $('#text').value });
+    request.then(function (r) {
+      if (r.status === 'ok') window.location.href = r.news_id === -1 ? '/' : '/news/' + newsId; else showError(editNews, r.error);
     });
   });
 
