@@ -68,9 +68,9 @@ public static class NewsApi
     }
 
     private static async Task<IResult> GetNews(
-        HttpContext context, IGrainFactory grains, NewsPageCache pages, IOptions<NewsOptions> options, string sort, string start, string count)
+        HttpContext context, IGrainFactory grains, NewsPageCache pages, TrendingReader trending, IOptions<NewsOptions> options, string sort, string start, string count)
     {
-        if (sort is not ("top" or "latest"))
+        if (sort is not ("top" or "latest" or "trending"))
         {
             return LamerResults.Error("Invalid sort parameter");
         }
@@ -96,7 +96,12 @@ public static class NewsApi
             return LamerResults.Error("Invalid start parameter");
         }
 
-        var page = await pages.GetAsync(sort == "top", from, n);
+        if (sort == "trending" && !trending.Enabled)
+        {
+            return LamerResults.Error(TrendingReader.TurnedOff);
+        }
+
+        var page = sort == "trending" ? (await trending.PageAsync(from, n)).AsNewsPage() : await pages.GetAsync(sort == "top", from, n);
         var user = await context.GetSignedInUserAsync();
         if (user is null)
         {

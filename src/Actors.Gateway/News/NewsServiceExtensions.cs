@@ -1,3 +1,5 @@
+using Actors.Flows;
+
 namespace Actors.Gateway.News;
 
 public static class NewsServiceExtensions
@@ -6,6 +8,8 @@ public static class NewsServiceExtensions
     public static WebApplicationBuilder AddNews(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<NewsPageCache>();
+        builder.Services.AddTrendingOptions(builder.Configuration); // Trending: checked at start (bad windows: a sentence, no start)
+        builder.Services.AddSingleton<TrendingReader>();
         return builder;
     }
 }

@@ -17,6 +17,7 @@ public static class WebPages
         app.MapGet("/", (Delegate)NewsPages.Top);
         app.MapGet("/latest", () => Results.Redirect("/latest/0"));
         app.MapGet("/latest/{start}", NewsPages.Latest);
+        app.MapGet("/trending", (Delegate)TrendingPages.Trending);
         app.MapGet("/news/{id}", NewsPages.NewsPage);
         app.MapGet("/comment/{newsId}/{commentId}", NewsPages.CommentPage);
         app.MapGet("/reply/{newsId}/{commentId}", NewsPages.ReplyPage);
