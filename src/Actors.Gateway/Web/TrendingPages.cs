@@ -49,7 +49,7 @@ internal static class TrendingPages
         var total = values.Sum();
         var minutes = stepMs / 60_000.0;
         var hours = values.Length * stepMs / 3_600_000.0;
-        var path = new StringBuilder(CultureInfo.InvariantCulture, $"M0,{peak}");
+        var path = new StringBuilder().Append(CultureInfo.InvariantCulture, $"M0,{peak}");
         for (var i = 0; i < values.Length;)
         {
             var run = 1;
