@@ -19,6 +19,9 @@ public sealed class TrendingOptions
     public int ActivityBucketSeconds { get; set; } = 60;
     public int ActivityHours { get; set; } = 24;
 
+    /// <summary>PostgreSQL mode: how often each shard stores a checkpoint of its windows (a restart reads it and the events after). 0: never.</summary>
+    public int CheckpointSeconds { get; set; } = 60;
+
     /// <summary>Why these settings make no windows, or null when they do.</summary>
     public string? Problem()
     {

@@ -28,13 +28,21 @@ public sealed class WindowShardGrain(
     IEventLog log,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     IOptions<TrendingOptions> options,
+    IServiceProvider services,
     ILogger<WindowShardGrain> logger)
     : Grain, IWindowShardGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<RecordedEvent>
 {
     private const int ReadPage = 4096;
 
-    private readonly Shard[] _shards = [.. NewsWindows.All(options.Value).Select(v => new Shard(v, v.NewAggregate()))];
+    private Shard[] _shards = [.. NewsWindows.All(options.Value).Select(v => new Shard(v, v.NewAggregate()))];
     private bool _live;
+
+    // PostgreSQL mode only (a snapshot store exists): in memory mode the log and the windows die together.
+    private readonly ISnapshotStore? _checkpoints = options.Value.CheckpointSeconds > 0 ? services.GetService<ISnapshotStore>() : null;
+
+    // Every event of this partition at or below this log position is applied (deliveries bring later ones in any order).
+    private long _caughtUpTo;
+    private long _changesStored = -1;
 
     private sealed record Shard(WindowedView View, WindowedAggregate Windows)
     {
@@ -43,33 +51,118 @@ public sealed class WindowShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var partition = int.Parse(this.GetPrimaryKeyString(), NumberStyles.None, CultureInfo.InvariantCulture);
         var started = TimeProvider.System.GetTimestamp();
-        long position = 0, events = 0;
+        var restored = _checkpoints is null ? 0 : await RestoreAsync(cancellationToken);
+        var (position, events) = await CatchUpAsync(restored, cancellationToken);
+        _caughtUpTo = position;
+        _live = true;
+        logger.LogInformation(
+            "Windowed views of partition {Partition} ready in {Elapsed:F1} s: a checkpoint at position {Checkpoint}, then {Events} events of the log",
+            Partition, TimeProvider.System.GetElapsedTime(started).TotalSeconds, restored, events);
+        if (_checkpoints is not null)
+        {
+            var period = TimeSpan.FromSeconds(options.Value.CheckpointSeconds);
+            this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(period, period));
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    private int Partition => int.Parse(this.GetPrimaryKeyString(), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private string CheckpointId => $"$windows-{NewsStreams.Category}/{this.GetPrimaryKeyString()}";
+
+    /// <summary>Names the views and their windows: a checkpoint of other settings is not used (the log is folded instead).</summary>
+    private string Shape => "windows-v1:" + string.Join(';', _shards.Select(s => $"{s.View.Name}/{s.View.Window.Size}/{s.View.Window.Advance}/{s.View.Window.Grace}"));
+
+    /// <summary>Applies the partition's events after <paramref name="position"/> from the log; answers the last position read and how many.</summary>
+    private async Task<(long Position, long Events)> CatchUpAsync(long position, CancellationToken cancellationToken)
+    {
+        long events = 0;
         while (true)
         {
-            var page = await log.ReadCategoryPartitionAsync(NewsStreams.Category, partition, position, ReadPage, cancellationToken);
+            var page = await log.ReadCategoryPartitionAsync(NewsStreams.Category, Partition, position, ReadPage, cancellationToken);
             foreach (var recorded in page)
             {
                 await ApplyAsync(recorded);
             }
 
             events += page.Count;
-            if (page.Count < ReadPage)
+            if (page.Count > 0)
             {
-                break;
+                position = page[^1].Position;
             }
 
-            position = page[^1].Position;
             Evict(); // a long history is folded with the memory of the retention, not of the whole history
+            if (page.Count < ReadPage)
+            {
+                return (position, events);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The windows as of the last checkpoint, and its log position; 0 when there is none to trust (a checkpoint is a
+    /// cache: any doubt means folding the partition's history, which gives the same windows).
+    /// </summary>
+    private async Task<long> RestoreAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _checkpoints!.ReadAsync(CheckpointId, cancellationToken);
+        if (stored is null || stored.Shape != Shape || stored.Version <= 0)
+        {
+            return 0;
         }
 
-        Evict();
-        _live = true;
-        logger.LogInformation(
-            "Windowed views of partition {Partition} rebuilt from {Events} events in {Elapsed:F1} s",
-            partition, events, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
-        await base.OnActivateAsync(cancellationToken);
+        var backing = await log.ReadAllAsync(stored.Version - 1, 1, NewsStreams.Category, cancellationToken);
+        if (backing.Count == 0 || backing[0].Position != stored.Version)
+        {
+            logger.LogWarning("The windowed views' checkpoint {Id} at position {Position} is not backed by the log; folding the log", CheckpointId, stored.Version);
+            return 0;
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(stored.Payload));
+            _shards = [.. _shards.Select(s => new Shard(s.View, WindowedAggregate.Read(s.View.Window, reader)))];
+            return stored.Version;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            logger.LogWarning("The windowed views' checkpoint {Id} does not read ({Error}); folding the log", CheckpointId, e.Message);
+            _shards = [.. _shards.Select(s => new Shard(s.View, s.View.NewAggregate()))];
+            return 0;
+        }
+    }
+
+    /// <summary>Catches up with the log (so every event at or below the position is in), then stores every view's windows.</summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var (position, _) = await CatchUpAsync(_caughtUpTo, cancellationToken);
+        _caughtUpTo = position;
+        var changes = _shards.Sum(s => s.Windows.Changes);
+        if (position == 0 || changes == _changesStored)
+        {
+            return;
+        }
+
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            foreach (var shard in _shards)
+            {
+                shard.Windows.Write(writer);
+            }
+        }
+
+        try
+        {
+            await _checkpoints!.WriteAsync(CheckpointId, new StoredSnapshot(position, Shape, payload.ToArray()), cancellationToken);
+            _changesStored = changes;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("The windowed views' checkpoint {Id} at position {Position} was not stored ({Error}); trying again later", CheckpointId, position, e.Message);
+        }
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
