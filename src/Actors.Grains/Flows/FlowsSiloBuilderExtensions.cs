@@ -31,7 +31,8 @@ public static class FlowsSiloBuilderExtensions
     public static IServiceCollection AddTrendingOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrendingOptions>()
-            .Bind(configuration.GetSection(TrendingOptions.Section))
+            // A misspelt setting (Trending:WindowMinutes) is an error at start, not a silent default.
+            .Bind(configuration.GetSection(TrendingOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true)
             .Validate(o => o.Problem() is null, "invalid")
             .ValidateOnStart();
         // The sentence itself, rather than the generic failure above.

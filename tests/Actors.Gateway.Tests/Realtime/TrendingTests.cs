@@ -220,6 +220,7 @@ public class TrendingSettingsTests
     [InlineData("Trending:AdvanceSeconds", "0", "advance must be between")]
     [InlineData("Trending:GraceSeconds", "-5", "grace period must be between")]
     [InlineData("Trending:ActivityHours", "0", "ActivityHours must be between")]
+    [InlineData("Trending:WindowMinutes", "60", "WindowMinutes")]
     public void Given_bad_window_settings_when_the_gateway_starts_then_it_fails_with_a_clear_message(string key, string value, string says)
     {
         using var factory = new BadWindowsFactory(key, value);
