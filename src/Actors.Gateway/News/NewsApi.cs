@@ -77,13 +77,14 @@ public static class NewsApi
         HttpContext context,
         IGrainFactory grains,
         NewsPageCache pages,
+        TrendingReader trending,
         IOptions<NewsOptions> options,
         IOptions<LamernewsOptions> lamernews,
         string sort,
         string start,
         string count)
     {
-        if (sort is not ("top" or "latest"))
+        if (sort is not ("top" or "latest" or "trending"))
         {
             return LamerResults.Error("Invalid sort parameter");
         }
@@ -109,7 +110,14 @@ public static class NewsApi
             return LamerResults.Error("Invalid start parameter");
         }
 
-        var page = await pages.GetAsync(sort == "top", from, n, ReadYourWrites.FreshAfter(context));
+        if (sort == "trending" && !trending.Enabled)
+        {
+            return LamerResults.Error(TrendingReader.TurnedOff);
+        }
+
+        var page = sort == "trending"
+            ? (await trending.PageAsync(from, n)).AsNewsPage()
+            : await pages.GetAsync(sort == "top", from, n, ReadYourWrites.FreshAfter(context));
         var user = await context.GetSignedInUserAsync();
         if (user is null)
         {

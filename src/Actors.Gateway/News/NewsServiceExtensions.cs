@@ -1,3 +1,5 @@
+using Actors.Flows;
+
 namespace Actors.Gateway.News;
 
 public static class NewsServiceExtensions
@@ -8,6 +10,8 @@ public static class NewsServiceExtensions
         builder.Services.AddSingleton<NewsPageCache>();
         builder.Services.AddSingleton<ReadYourWrites.HeldTokens>();
         builder.Services.AddOptions<Lamernews.LamernewsOptions>().Bind(builder.Configuration.GetSection(Lamernews.LamernewsOptions.Section));
+        builder.Services.AddTrendingOptions(builder.Configuration); // Trending: checked at start (bad windows: a sentence, no start)
+        builder.Services.AddSingleton<TrendingReader>();
         return builder;
     }
 }

@@ -20,6 +20,7 @@ internal sealed class EventFanout(
     IClusterClient client,
     RealtimeHub hub,
     TopListWatcher top,
+    TrendingWatcher trending,
     ILogger<EventFanout> logger) : IHostedService
 {
     /// <summary>The namespaces followed.</summary>
@@ -93,6 +94,7 @@ internal sealed class EventFanout(
                 case INewsEvent news:
                     PublishNews(recorded, news);
                     top.Notify(recorded, news.NewsId);
+                    trending.Notify(recorded);
                     break;
                 case IAccountEvent account:
                     await PublishAccountAsync(recorded, account);

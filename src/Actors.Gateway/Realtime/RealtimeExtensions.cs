@@ -13,6 +13,8 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<SocketsPerIp>();
         builder.Services.AddSingleton<TopListWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopListWatcher>());
+        builder.Services.AddSingleton<TrendingWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TrendingWatcher>());
         builder.Services.AddSingleton<EventFanout>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventFanout>());
         return builder;

@@ -43,7 +43,7 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
     {
         if (Channel(name) is not { } channel)
         {
-            return Pushes.Error(id, "Unknown channel. Channels: news.top, news.latest, news.<id>, account.<id>.");
+            return Pushes.Error(id, "Unknown channel. Channels: news.top, news.latest, news.trending, news.<id>, account.<id>.");
         }
 
         bool full;
@@ -60,6 +60,23 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
         if (channel.StartsWith("account.", StringComparison.Ordinal))
         {
             return await SubscribeAccountAsync(id, channel);
+        }
+
+        if (channel == TrendingWatcher.Channel)
+        {
+            var trending = services.GetRequiredService<TrendingWatcher>();
+            if (!services.GetRequiredService<TrendingReader>().Enabled)
+            {
+                return Pushes.Error(id, TrendingReader.TurnedOff);
+            }
+
+            lock (_gate)
+            {
+                _subscriptions.Add(channel);
+            }
+
+            var trendingRev = await trending.SubscribeAsync(outbox);
+            return Pushes.Ok(id, new { channel, rev = trendingRev });
         }
 
         if (channel == Channels.Top)
@@ -212,7 +229,7 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
             return null;
         }
 
-        if (name is Channels.Top or Channels.Latest)
+        if (name is Channels.Top or Channels.Latest or TrendingWatcher.Channel)
         {
             return name;
         }

@@ -33,7 +33,7 @@ internal static class Layout
         html.Append($"<title>{E(title)} - {E(options.SiteName)}</title><meta name=\"robots\" content=\"index\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/css/style.css\"><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head>");
         // The API secret travels in an attribute, not an inline script: the Content-Security-Policy allows no inline script.
         var secret = user is null ? "" : $" data-apisecret=\"{E(user.ApiSecret)}\"";
-        html.Append($"<body data-channels=\"{E(string.Join(' ', subscribe))}\"{secret}><div class=\"container\"><header><h1><a href=\"/\">{E(options.SiteName)}</a> <small>live</small></h1><nav><a href=\"/\">top</a> <a href=\"/latest/0\">latest</a> <a href=\"/submit\">submit</a>");
+        html.Append($"<body data-channels=\"{E(string.Join(' ', subscribe))}\"{secret}><div class=\"container\"><header><h1><a href=\"/\">{E(options.SiteName)}</a> <small>live</small></h1><nav><a href=\"/\">top</a> <a href=\"/latest/0\">latest</a> <a href=\"/trending\">trending</a> <a href=\"/submit\">submit</a>");
         if (user is not null)
         {
             html.Append($" <a href=\"/replies\" class=\"replies\">replies{(user.Replies > 0 ? $"<sup>{user.Replies}</sup>" : "")}</a> <a href=\"/accounts\">accounts</a>");

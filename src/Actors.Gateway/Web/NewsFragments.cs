@@ -11,7 +11,7 @@ namespace Actors.Gateway.Web;
 /// </summary>
 internal static class NewsFragments
 {
-    public static async Task NewsList(StringBuilder html, Page page, IReadOnlyList<NewsView> items)
+    public static async Task NewsList(StringBuilder html, Page page, IReadOnlyList<NewsView> items, IReadOnlyDictionary<long, long>? activity = null)
     {
         var votes = page.User is null || items.Count == 0
             ? new Dictionary<long, VoteDirection>()
@@ -19,13 +19,13 @@ internal static class NewsFragments
         html.Append("<section id=\"newslist\">");
         foreach (var news in items)
         {
-            NewsLine(html, page, news, votes.TryGetValue(news.Id, out var v) ? v : null);
+            NewsLine(html, page, news, votes.TryGetValue(news.Id, out var v) ? v : null, activity?.GetValueOrDefault(news.Id));
         }
 
         html.Append("</section>");
     }
 
-    private static void NewsLine(StringBuilder html, Page page, NewsView news, VoteDirection? voted)
+    private static void NewsLine(StringBuilder html, Page page, NewsView news, VoteDirection? voted, long? activity)
     {
         if (news.Deleted)
         {
@@ -48,6 +48,11 @@ internal static class NewsFragments
         if (page.User is { } user && (user.IsAdmin || (user.Id == news.UserId && InEditWindow(page, news))))
         {
             html.Append($" <a href=\"/editnews/{news.Id}\" class=\"editnews\">edit</a>");
+        }
+
+        if (activity is { } recent)
+        {
+            html.Append($" <span class=\"activity\">{recent} in the last hour</span>");
         }
 
         html.Append("</p></article>");

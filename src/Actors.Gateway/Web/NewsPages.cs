@@ -56,6 +56,7 @@ internal static class NewsPages
             html.Append($"<form class=\"commentform\" data-news-id=\"{newsId}\" data-parent-id=\"-1\"><textarea name=\"comment\" cols=\"60\" rows=\"10\"></textarea><br><input type=\"submit\" value=\"Send comment\"></form><div class=\"errormsg\"></div>");
         }
 
+        await TrendingPages.ActivitySparkline(html, page, newsId);
         html.Append("<div id=\"comments\">");
         CommentTree(html, page, thread, -1, 0);
         html.Append("</div>");

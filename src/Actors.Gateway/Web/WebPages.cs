@@ -20,6 +20,7 @@ public static class WebPages
         pages.MapGet("/", (Delegate)NewsPages.Top);
         pages.MapGet("/latest", () => Results.Redirect("/latest/0"));
         pages.MapGet("/latest/{start}", NewsPages.Latest);
+        pages.MapGet("/trending", (Delegate)TrendingPages.Trending);
         pages.MapGet("/news/{id}", NewsPages.NewsPage);
         pages.MapGet("/comment/{newsId}/{commentId}", NewsPages.CommentPage);
         pages.MapGet("/reply/{newsId}/{commentId}", NewsPages.ReplyPage);

@@ -34,6 +34,7 @@ public static class ActorsSiloBuilderExtensions
 
         silo.AddActorsObservability();
         silo.AddNews();
+        Actors.Flows.FlowsSiloBuilderExtensions.AddFlows(silo);
         silo.Services.CacheGrainInterfaceTypes();
         return silo;
     }

@@ -164,9 +164,9 @@
       if (!msg.channel) return;
       // The front page is a snapshot and then diffs, each applied exactly once in rev order (never skipped by position:
       // counts in it are absolute, so a diff carrying one's own vote cannot count it twice).
-      if (msg.channel === 'news.top') {
+      if (msg.channel === 'news.top' || msg.channel === 'news.trending') {
         if (msg.position > (lastPosition[msg.channel] || 0)) lastPosition[msg.channel] = msg.position;
-        if (!onTop(msg)) subscribe('news.top');
+        if (!onTop(msg)) subscribe(msg.channel);
         return;
       }
       if (msg.position && msg.position <= (lastPosition[msg.channel] || 0)) return;
@@ -215,14 +215,15 @@
     return article;
   }
   // ---- the front page: news.top-snapshot, then news.top-changed diffs {rev, base, set, removed} ----
-  var top = null;  // {rev, items: [{id, rank, title, url, up, down, comments, username, ...}] by rank}
+  // news.trending is the same protocol (news.trending-snapshot, news.trending-changed), its items with an activity count.
+  var lists = {};  // channel -> {rev, items: [{id, rank, title, url, up, down, comments, username, ...}] by rank}
   function onTop(msg) {
-    var d = msg.data || {};
-    if (msg.event === 'news.top-snapshot') { top = { rev: d.rev, items: d.news || [] }; renderTop(top.items); return true; }
-    if (msg.event !== 'news.top-changed' || !top) return true;
+    var d = msg.data || {}, top = lists[msg.channel];
+    if (msg.event === msg.channel + '-snapshot') { top = lists[msg.channel] = { rev: d.rev, items: d.news || [] }; renderTop(top.items); return true; }
+    if (msg.event !== msg.channel + '-changed' || !top) return true;
     if (d.rev <= top.rev) return true;          // older than what is shown (a re-sent snapshot overtook it)
-    if (d.base !== top.rev) { top = null; return false; }  // a gap: ask for a new snapshot, ignore diffs until it comes
-    top = { rev: d.rev, items: applyTopDiff(top.items, d) };
+    if (d.base !== top.rev) { lists[msg.channel] = null; return false; }  // a gap: ask for a new snapshot, ignore diffs until it comes
+    top = lists[msg.channel] = { rev: d.rev, items: applyTopDiff(top.items, d) };
     renderTop(top.items);
     return true;
   }
@@ -243,6 +244,11 @@
       if (ups) ups.textContent = n.up;
       if (downs) downs.textContent = n.down;
       var count = $('.commentcount', article); if (count) count.textContent = n.comments + ' comment' + (n.comments === 1 ? '' : 's');
+      if (n.activity !== undefined) {
+        var activity = $('.activity', article);
+        if (!activity) { activity = document.createElement('span'); activity.className = 'activity'; $('p', article).append(' ', activity); }
+        if (activity.textContent !== n.activity + ' in the last hour') { activity.textContent = n.activity + ' in the last hour'; changed = true; }
+      }
       if (list.children[i] !== article) { list.insertBefore(article, list.children[i] || null); changed = true; }
       if (changed) flash(article);
     });
