@@ -61,8 +61,11 @@ internal sealed class RawWebSocket : IAsyncDisposable
         "Sec-WebSocket-Version: 13",
     ];
 
-    /// <summary>Writes one frame as given: <paramref name="flags"/> are the FIN and RSV bits (0x80 = FIN alone).</summary>
-    public async Task SendFrameAsync(int flags, int opcode, ReadOnlyMemory<byte> payload, bool masked, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one frame as given: <paramref name="flags"/> are the FIN and RSV bits (0x80 = FIN alone). In one write, or in
+    /// writes of <paramref name="writeSize"/> bytes (a client still sending while the server answers).
+    /// </summary>
+    public async Task SendFrameAsync(int flags, int opcode, ReadOnlyMemory<byte> payload, bool masked, CancellationToken cancellationToken, int? writeSize = null)
     {
         var header = new List<byte> { (byte)(flags | opcode) };
         var maskBit = masked ? 0x80 : 0;
@@ -96,7 +99,12 @@ internal sealed class RawWebSocket : IAsyncDisposable
         }
 
         // One write per frame: a frame the server refuses is then read whole, not cut off by the reset of a second write.
-        await _stream.WriteAsync(header.Concat(bytes).ToArray(), cancellationToken);
+        var frame = header.Concat(bytes).ToArray();
+        for (var at = 0; at < frame.Length; at += writeSize ?? frame.Length)
+        {
+            await _stream.WriteAsync(frame.AsMemory(at, Math.Min(writeSize ?? frame.Length, frame.Length - at)), cancellationToken);
+            await _stream.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary>Writes bytes as they are (a frame header that lies, say).</summary>

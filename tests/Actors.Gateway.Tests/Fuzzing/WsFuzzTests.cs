@@ -29,7 +29,7 @@ public sealed class WsFuzzTests(FuzzGateway gateway, ITestOutputHelper output)
     [Fact]
     public async Task Given_mutated_messages_and_malformed_frames_on_ws_When_sent_Then_each_is_answered_or_closed_with_a_protocol_status_never_dropped()
     {
-        var run = FuzzRun.FromEnvironment("ws", defaultCases: 2000);
+        var run = FuzzRun.FromEnvironment("ws", defaultCases: 3000);
         var outcomes = new ConcurrentDictionary<string, int>();
         var inFlight = new ConcurrentDictionary<int, string>();
         gateway.Errors.InFlight = () => string.Join(" or ", inFlight.Select(c => $"case {c.Key} ({c.Value})"));
@@ -60,6 +60,18 @@ public sealed class WsFuzzTests(FuzzGateway gateway, ITestOutputHelper output)
                     finally
                     {
                         inFlight.TryRemove(index, out _);
+                    }
+                }
+
+                if (socket is not null)
+                {
+                    // The socket the last case left open is still answering.
+                    var ping = new WsCase("a ping after the last case", [new Frame(0x80, WsFrame.Text, "{\"event\":\"ping\",\"id\":\"last\"}"u8.ToArray())], null);
+                    var (_, problem, open) = await RunAsync(ping, socket, new Random(lane));
+                    socket = open;
+                    if (problem is not null)
+                    {
+                        run.Fail(-1 - lane, $"{problem}; {ping.What}");
                     }
                 }
             }

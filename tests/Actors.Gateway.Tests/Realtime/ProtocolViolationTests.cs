@@ -45,9 +45,9 @@ public class ProtocolViolationTests(FuzzGateway gateway)
     [Fact]
     public async Task Given_a_message_far_over_the_limit_When_the_server_closes_while_it_is_still_arriving_Then_the_client_reads_the_1009_close()
     {
-        // 256 KB against the 16 KB limit: the server closes after reading 16 KB, so most of the message is still on its
-        // way. The server reads and drops it until the client is told (the closing handshake) instead of resetting.
-        var payload = Encoding.ASCII.GetBytes("{\"event\":\"ping\",\"id\":\"1\",\"data\":{\"x\":\"" + new string('x', 256 * 1024) + "\"}}");
+        // 1 MB against the 16 KB limit, written 4 KB at a time: the server closes after reading 16 KB, while most of the
+        // message is still on its way. It reads and drops the rest (the closing handshake) instead of resetting.
+        var payload = Encoding.ASCII.GetBytes("{\"event\":\"ping\",\"id\":\"1\",\"data\":{\"x\":\"" + new string('x', 1024 * 1024) + "\"}}");
 
         for (var attempt = 0; attempt < Attempts / 2; attempt++)
         {
@@ -57,7 +57,7 @@ public class ProtocolViolationTests(FuzzGateway gateway)
             await using (socket)
             {
                 Assert.Contains(" 101 ", answer, StringComparison.Ordinal);
-                await socket.SendFrameAsync(0x80, WsFrame.Text, payload, masked: true, timeout.Token); // an IOException: reset
+                await socket.SendFrameAsync(0x80, WsFrame.Text, payload, masked: true, timeout.Token, writeSize: 4096); // an IOException: reset
 
                 var received = await socket.ReceiveAsync(timeout.Token);
 
