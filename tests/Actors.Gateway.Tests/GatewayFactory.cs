@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Tests;
 
@@ -14,6 +16,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     /// <summary>Settings of this gateway besides the defaults below (one public constructor: it is a collection fixture).</summary>
     public IReadOnlyList<(string Key, string Value)> Settings { get; init; } = [];
 
+    /// <summary>Services added after the gateway's own (a log capture, say); none by default.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
@@ -25,6 +30,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("News:UserCreationDelaySeconds", "0");
         builder.UseSetting("Users:PasswordHashIterations", "1000");
+        if (TestServices is { } services)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 
     /// <summary>A free loopback port, for a co-hosted silo's ports.</summary>

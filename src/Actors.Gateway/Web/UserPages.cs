@@ -25,7 +25,7 @@ internal static class UserPages
     {
         var page = await PageOf(context);
         var usersOptions = context.RequestServices.GetRequiredService<IOptions<UsersOptions>>().Value;
-        if (await page.Grains().FindProfileAsync(name, usersOptions) is not { } profile)
+        if (await page.Grains().FindProfileAsync(name, page.Options.UsernameRegexp, usersOptions) is not { } profile)
         {
             return NotFound(page, "Non existing user");
         }
@@ -55,7 +55,7 @@ internal static class UserPages
     {
         var page = await PageOf(context);
         var usersOptions = context.RequestServices.GetRequiredService<IOptions<UsersOptions>>().Value;
-        if (await page.Grains().FindProfileAsync(name, usersOptions) is not { } profile)
+        if (await page.Grains().FindProfileAsync(name, page.Options.UsernameRegexp, usersOptions) is not { } profile)
         {
             return NotFound(page, "Non existing user");
         }
@@ -90,7 +90,7 @@ internal static class UserPages
     {
         var page = await PageOf(context);
         var usersOptions = context.RequestServices.GetRequiredService<IOptions<UsersOptions>>().Value;
-        if (await page.Grains().FindProfileAsync(name, usersOptions) is not { } profile)
+        if (await page.Grains().FindProfileAsync(name, page.Options.UsernameRegexp, usersOptions) is not { } profile)
         {
             return NotFound(page, "Non existing user");
         }

@@ -47,6 +47,21 @@ public class MalformedTextApiTests(GatewayFactory gateway) : AccountsApiTestBase
     }
 
     [Theory]
+    [InlineData("/api/login")]
+    [InlineData("/api/create_account")]
+    [InlineData("/api/votenews")]
+    public async Task Given_a_form_declaring_utf7_When_a_route_reads_it_Then_the_envelope_says_the_charset_is_not_supported(string route)
+    {
+        // Was a 500 on the user routes and "Something went wrong" on the news routes, each with a logged stack trace.
+        var (client, _, _) = await SignedInUser();
+
+        var body = await client.PostBytes(route, "username=abc&password=secret-password&news_id=1&vote_type=up"u8.ToArray(),
+            "application/x-www-form-urlencoded; charset=utf-7");
+
+        AssertError(body, "Malformed request body: its charset is not supported (send UTF-8).");
+    }
+
+    [Theory]
     [InlineData("/api/accounts", """{"currency":"\ud800"}""")]
     [InlineData("/api/accounts", """{"currency":"EUR","note":["\udfff"]}""")]
     [InlineData("/api/accounts", """{"currency":"E\u0000R"}""")]

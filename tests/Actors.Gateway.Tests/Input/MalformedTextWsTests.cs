@@ -12,6 +12,8 @@ public class MalformedTextWsTests(RealtimeGatewayFactory gateway)
     [InlineData("""{"event":"account.open","id":"m1","data":{"currency":"\ud800"}}""", "m1")]
     [InlineData("""{"event":"\ud800","id":"m1"}""", "m1")]
     [InlineData("""{"event":"ping","id":"\ud800"}""", null)]
+    [InlineData("""{"\ud800":1}""", null)]
+    [InlineData("""{"\udc00":"x","event":"ping","id":"m1"}""", "m1")]
     public async Task Given_a_lone_surrogate_in_a_message_When_it_is_read_Then_an_error_is_replied_and_the_socket_stays_open(string message, string? id)
     {
         var user = await gateway.NewUserAsync();
