@@ -17,6 +17,7 @@ builder.AddWriteAdmission(); // reads first: a few writes at a time (Writes__Max
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
+builder.Services.AddFlowAdmin(); // /admin/flows: consumers, lag, parked events, live tail
 builder.StartServicesAlongsideWeb(); // last before Build: the silo starts while Kestrel does
 
 var app = builder.Build();
@@ -33,6 +34,7 @@ app.MapRealtime();
 app.MapWeb();
 app.MapActorsOperations();
 app.MapDeliveryAdminApi();
+app.MapFlowAdmin();
 
 app.Run();
 
