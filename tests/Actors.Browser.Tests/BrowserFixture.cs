@@ -23,8 +23,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("News:NewsSubmissionBreakSeconds", "0");
             builder.UseSetting("Users:PasswordHashIterations", "1000");
             builder.UseSetting("Dashboard:Token", DashboardToken);
+            builder.UseSetting("Admin:Token", AdminToken);
+            // A delivery that keeps failing is given up on (and parked) after a second, not twenty: the flow page's test.
+            builder.UseSetting("Orleans:StreamPulling:MaxEventDeliveryTime", "00:00:01");
         }
     }
+
+    /// <summary>Opens <c>/admin/flows</c> to a browser that sends it in <c>X-Admin-Token</c> (every request of its context).</summary>
+    public const string AdminToken = "browser-admin-token-81c4";
 
     /// <summary>Opens the Orleans dashboard to the browser (<c>Authorization: Bearer</c>), to check it works under its policy.</summary>
     public const string DashboardToken = "browser-dashboard-token-5d2b";
@@ -58,9 +64,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (own cookies) with the site as base URL.</summary>
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ExtraHTTPHeaders = headers });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
