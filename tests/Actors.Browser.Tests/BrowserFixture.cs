@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Actors.Browser.Tests;
@@ -26,6 +27,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("Admin:Token", AdminToken);
             // A delivery that keeps failing is given up on (and parked) after a second, not twenty: the flow page's test.
             builder.UseSetting("Orleans:StreamPulling:MaxEventDeliveryTime", "00:00:01");
+            builder.ConfigureServices(services => services.AddSingleton<Actors.Testing.FlakyConsumerLedger>());
         }
     }
 
@@ -41,6 +43,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>What the site's flaky test consumer fails on and applied (the flow page's test).</summary>
+    public Actors.Testing.FlakyConsumerLedger Flaky => _gateway.Services.GetRequiredService<Actors.Testing.FlakyConsumerLedger>();
 
     /// <summary>Where this run keeps its screenshots (under the test output directory, never in the repository).</summary>
     public static string ArtifactsDirectory => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;

@@ -35,7 +35,7 @@ public class FlowPageTests(BrowserFixture site)
         Assert.All(await admin.Locator("tr.tail-event td:nth-child(3)").AllInnerTextsAsync(), shown => Assert.Equal(stream, shown));
 
         // The consumer is fixed; each parked event of the news is replayed from the page.
-        FlakyNewsConsumerGrain.Fixed[stream] = true;
+        site.Flaky.Fixed[stream] = true;
         while (await parked.CountAsync() > 0)
         {
             var before = await parked.CountAsync();
@@ -44,7 +44,7 @@ public class FlowPageTests(BrowserFixture site)
         }
 
         await Expect(parked).ToHaveCountAsync(0);
-        await Polling.Eventually(() => FlakyNewsConsumerGrain.Applied.ContainsKey((stream, 1)), "the replayed submission reaches the consumer", TimeSpan.FromSeconds(30));
+        await Polling.Eventually(() => site.Flaky.Applied.ContainsKey((stream, 1)), "the replayed submission reaches the consumer", TimeSpan.FromSeconds(30));
         await admin.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "flows.png"), FullPage = true });
     }
 

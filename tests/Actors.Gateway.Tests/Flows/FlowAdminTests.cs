@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Actors.Tests.Users;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Tests.Flows;
 
@@ -28,11 +29,15 @@ public sealed class FlowsGateway : IAsyncLifetime
         Factory = _gateway.WithWebHostBuilder(web => web
             .UseSetting("Admin:Token", Token)
             .UseSetting("Orleans:StreamPulling:MaxEventDeliveryTime", "00:00:01")
-            .UseSetting("News:NewsSubmissionBreakSeconds", "0"));
+            .UseSetting("News:NewsSubmissionBreakSeconds", "0")
+            .ConfigureServices(services => services.AddSingleton<FlakyConsumerLedger>()));
         using var client = Factory.CreateClient();
         Admin = await client.CreateAccount(UsersApiClient.FreshName("admin"));
         User = await client.CreateAccount(UsersApiClient.FreshName("user"));
     }
+
+    /// <summary>What this gateway's flaky consumer fails on and applied.</summary>
+    public FlakyConsumerLedger Flaky => Factory.Services.GetRequiredService<FlakyConsumerLedger>();
 
     public HttpClient WithToken()
     {
@@ -171,10 +176,10 @@ public sealed class FlowAdminTests(FlowsGateway gateway) : IClassFixture<FlowsGa
             UsersApiClient.AssertOk(await voter.PostForm("/api/votenews", ("news_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("vote_type", "up"), ("apisecret", gateway.Admin.Secret)));
         }
 
-        await Eventually(() => Task.FromResult(FlakyNewsConsumerGrain.Applied.ContainsKey((stream, next))), "the news' vote reaches the flaky consumer");
-        Assert.False(FlakyNewsConsumerGrain.Applied.ContainsKey((stream, 1)));
+        await Eventually(() => Task.FromResult(gateway.Flaky.Applied.ContainsKey((stream, next))), "the news' vote reaches the flaky consumer");
+        Assert.False(gateway.Flaky.Applied.ContainsKey((stream, 1)));
 
-        FlakyNewsConsumerGrain.Fixed[stream] = true;
+        gateway.Flaky.Fixed[stream] = true;
         using var client = gateway.WithToken();
         foreach (var p in parked)
         {
@@ -182,7 +187,7 @@ public sealed class FlowAdminTests(FlowsGateway gateway) : IClassFixture<FlowsGa
             Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         }
 
-        await Eventually(() => Task.FromResult(FlakyNewsConsumerGrain.Applied.ContainsKey((stream, 1))), "the replayed submission is applied");
+        await Eventually(() => Task.FromResult(gateway.Flaky.Applied.ContainsKey((stream, 1))), "the replayed submission is applied");
         Assert.DoesNotContain((await gateway.FlowsAsync()).GetProperty("parked").EnumerateArray(), p => p.GetProperty("streamId").GetString() == stream);
         var again = await client.PostAsync($"/admin/flows/parked/{submitted.GetProperty("id").GetInt64()}/replay", null);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
