@@ -20,6 +20,7 @@ builder.AddRequestThrottling(); // per address: account creation, resets, bank a
 builder.AddActorsObservability();
 builder.Services.AddOpenApi();
 builder.Services.AddDeliveryAdmin(builder.Configuration);
+builder.Services.AddFlowAdmin(); // /admin/flows: consumers, lag, parked events, live tail
 builder.StartServicesAlongsideWeb(); // last before Build: the silo starts while Kestrel does
 
 var app = builder.Build();
@@ -38,6 +39,7 @@ app.MapRealtime();
 app.MapWeb();
 app.MapActorsOperations();
 app.MapDeliveryAdminApi();
+app.MapFlowAdmin();
 
 app.Run();
 

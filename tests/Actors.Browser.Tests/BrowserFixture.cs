@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Actors.Browser.Tests;
@@ -23,8 +24,15 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("News:NewsSubmissionBreakSeconds", "0");
             builder.UseSetting("Users:PasswordHashIterations", "1000");
             builder.UseSetting("Dashboard:Token", DashboardToken);
+            builder.UseSetting("Admin:Token", AdminToken);
+            // A delivery that keeps failing is given up on (and parked) after a second, not twenty: the flow page's test.
+            builder.UseSetting("Orleans:StreamPulling:MaxEventDeliveryTime", "00:00:01");
+            builder.ConfigureServices(services => services.AddSingleton<Actors.Testing.FlakyConsumerLedger>());
         }
     }
+
+    /// <summary>Opens <c>/admin/flows</c> to a browser that sends it in <c>X-Admin-Token</c> (every request of its context).</summary>
+    public const string AdminToken = "browser-admin-token-81c4";
 
     /// <summary>Opens the Orleans dashboard to the browser (<c>Authorization: Bearer</c>), to check it works under its policy.</summary>
     public const string DashboardToken = "browser-dashboard-token-5d2b";
@@ -35,6 +43,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>What the site's flaky test consumer fails on and applied (the flow page's test).</summary>
+    public Actors.Testing.FlakyConsumerLedger Flaky => _gateway.Services.GetRequiredService<Actors.Testing.FlakyConsumerLedger>();
 
     /// <summary>Where this run keeps its screenshots (under the test output directory, never in the repository).</summary>
     public static string ArtifactsDirectory => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
@@ -58,9 +69,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (own cookies) with the site as base URL.</summary>
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ExtraHTTPHeaders = headers });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }

@@ -24,6 +24,7 @@ public static class DeliveryAdminExtensions
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "actors" }.Build());
             services.TryAddSingleton<DeliveryCheckpoints>();
             services.TryAddSingleton<ParkedEvents>();
+            services.TryAddSingleton<IParkedEventStore>(sp => sp.GetRequiredService<ParkedEvents>());
         }
 
         return services;

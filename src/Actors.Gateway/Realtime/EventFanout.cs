@@ -5,6 +5,7 @@ using Actors.Accounts;
 using Actors.EventSourcing;
 using Actors.Gateway.Hosting;
 using Actors.News;
+using Actors.Observability;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
@@ -21,8 +22,12 @@ internal sealed class EventFanout(
     RealtimeHub hub,
     TopListWatcher top,
     TrendingWatcher trending,
+    StreamFlows flows,
     ILogger<EventFanout> logger) : IHostedService
 {
+    /// <summary>Its name on the flow page (<c>/admin/flows</c>).</summary>
+    public const string FlowName = "ws-fanout";
+
     /// <summary>The namespaces followed.</summary>
     public static readonly string[] Categories = [NewsStreams.Category, "accounts"];
 
@@ -40,6 +45,7 @@ internal sealed class EventFanout(
         {
             // All partitions at once: each subscription is a round trip to its own pub-sub grain (an activation at
             // start), and the host's start waits for them.
+            flows.Register(new FlowConsumer(FlowName, "WebSocket fan-out (this gateway)", Categories));
             var provider = client.GetStreamProvider(EventStreams.ProviderName);
             await Task.WhenAll(Categories.SelectMany(category => Enumerable.Range(0, EventStreams.Partitions).Select(
                 partition => SubscribeAsync(provider, category, partition))));
@@ -74,11 +80,15 @@ internal sealed class EventFanout(
         await StreamHandles.UnsubscribeAllAsync(handles, logger, "Realtime");
     }
 
-    internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token) =>
+    internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
+    {
+        flows.Applied(FlowName, [recorded]);
+
         // Nobody follows anything (no socket, or none subscribed): every event (each up-vote's among them) would only be
         // remembered for the duplicate check, then pushed to nobody. Not remembering it can let one repeat of it through
         // to a later subscriber, which clients skip by position like any other repeat.
-        hub.IsIdle ? Task.CompletedTask : PushAsync(recorded);
+        return hub.IsIdle ? Task.CompletedTask : PushAsync(recorded);
+    }
 
     private async Task PushAsync(RecordedEvent recorded)
     {

@@ -67,7 +67,7 @@ internal static class Pushes
     /// <summary>The notice a client gets after pushes were dropped because it did not keep up.</summary>
     public static byte[] Overflow(int dropped) => Write(json =>
     {
-        json.WriteString("event", "overflow");
+        json.WriteString("event", PushNames.Overflow);
         json.WriteStartObject("data");
         json.WriteNumber("dropped", dropped);
         json.WriteEndObject();
@@ -98,4 +98,18 @@ internal static class Pushes
 
         return buffer.WrittenSpan.ToArray();
     }
+}
+
+/// <summary>
+/// The pushes the gateway makes besides the domain events of the channels it follows (those are pushed under their
+/// event type, e.g. <c>news.upvoted</c>). The AsyncAPI document (<c>asyncapi.json</c>) names every one; a test checks it.
+/// </summary>
+internal static class PushNames
+{
+    public const string TopSnapshot = "news.top-snapshot";
+    public const string TopChanged = "news.top-changed";
+    public const string Unsubscribed = "unsubscribed";
+    public const string Overflow = "overflow";
+
+    public static readonly IReadOnlyList<string> All = [TopSnapshot, TopChanged, Unsubscribed, Overflow];
 }

@@ -28,7 +28,22 @@ public static class RealtimeExtensions
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Map("/ws", HandleAsync).RequireRateLimiting(Hosting.RequestThrottling.Sockets);
+        app.MapGet("/asyncapi.json", AsyncApiDocument);
         return app;
+    }
+
+    /// <summary>The AsyncAPI 3.0 document of <c>/ws</c> (every command, reply, push and channel), as kept in the repository.</summary>
+    private static IResult AsyncApiDocument()
+    {
+        using var stream = typeof(RealtimeExtensions).Assembly.GetManifestResourceStream("Actors.Web.asyncapi.json");
+        if (stream is null)
+        {
+            return Results.NotFound();
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return Results.Bytes(copy.ToArray(), "application/json");
     }
 
     private static async Task HandleAsync(HttpContext context)

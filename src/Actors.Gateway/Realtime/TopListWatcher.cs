@@ -241,7 +241,7 @@ internal sealed class TopListWatcher(
 
     /// <summary><c>{"rev","count","news":[every item with its rank]}</c>.</summary>
     private static byte[] SnapshotPush(NewsView[] list, int total, long rev, long position) =>
-        Pushes.Push("news.top-snapshot", Channels.Top, position, json =>
+        Pushes.Push(PushNames.TopSnapshot, Channels.Top, position, json =>
         {
             json.WriteNumber("rev", rev);
             json.WriteNumber("count", total);
@@ -259,7 +259,7 @@ internal sealed class TopListWatcher(
     /// and each news that only moved as <c>{"id","rank"}</c>; news not named keep their rank.
     /// </summary>
     private static byte[] DiffPush(TopDiff diff, int total, long rev, long position) =>
-        Pushes.Push("news.top-changed", Channels.Top, position, json =>
+        Pushes.Push(PushNames.TopChanged, Channels.Top, position, json =>
         {
             json.WriteNumber("rev", rev);
             json.WriteNumber("base", rev - 1);

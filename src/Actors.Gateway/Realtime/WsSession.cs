@@ -167,7 +167,7 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
                 if (notify)
                 {
                     // The client learns why its balance pushes stopped (best effort, like every push).
-                    outbox.TryPush(Pushes.Push("unsubscribed", channel, 0, json => json.WriteString("reason", "Session ended.")));
+                    outbox.TryPush(Pushes.Push(PushNames.Unsubscribed, channel, 0, json => json.WriteString("reason", "Session ended.")));
                 }
             }
 

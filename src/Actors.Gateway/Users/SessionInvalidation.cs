@@ -1,6 +1,7 @@
 using System.Globalization;
 using Actors.EventSourcing;
 using Actors.Gateway.Hosting;
+using Actors.Observability;
 using Actors.Users;
 using Orleans.Streams;
 
@@ -12,13 +13,18 @@ namespace Actors.Gateway.Users;
 /// or the credentials change, and raises <see cref="SessionSignals"/> for the sockets. The gateway that handles a logout
 /// forgets at once; this covers every other one.
 /// </summary>
-internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache cache, SessionSignals signals, ILogger<SessionInvalidation> logger) : IHostedService
+internal sealed class SessionInvalidation(
+    IClusterClient client, AuthTokenCache cache, SessionSignals signals, StreamFlows flows, ILogger<SessionInvalidation> logger) : IHostedService
 {
+    /// <summary>Its name on the flow page (<c>/admin/flows</c>).</summary>
+    public const string FlowName = "session-cache";
+
     // Only these are delivered here (the silos' stream filter): a user's other events, the karma of every vote among
     // them, never reach the gateway for this.
-    private static readonly string Followed =
-        EventTypeFilter.Only(
-            typeof(UserAuthTokenRotated), typeof(UserPasswordChanged), typeof(UserCredentialsIssued), typeof(UserSessionsEnded));
+    private static readonly Type[] FollowedTypes =
+        [typeof(UserAuthTokenRotated), typeof(UserPasswordChanged), typeof(UserCredentialsIssued), typeof(UserSessionsEnded)];
+
+    private static readonly string Followed = EventTypeFilter.Only(FollowedTypes);
 
     private readonly List<StreamSubscriptionHandle<RecordedEvent>> _handles = [];
     private Task _subscribing = Task.CompletedTask;
@@ -37,6 +43,8 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
     {
         try
         {
+            flows.Register(new FlowConsumer(FlowName, "session cache (this gateway)", [UserStreams.Category],
+                new HashSet<string>(FollowedTypes.Select(EventTypes.NameOf), StringComparer.Ordinal)));
             var provider = client.GetStreamProvider(EventStreams.ProviderName);
             for (var partition = 0; partition < EventStreams.Partitions; partition++)
             {
@@ -74,6 +82,7 @@ internal sealed class SessionInvalidation(IClusterClient client, AuthTokenCache 
 
     internal Task OnNextAsync(RecordedEvent recorded, StreamSequenceToken? token)
     {
+        flows.Applied(FlowName, [recorded]);
         var forgotten = recorded.Data switch
         {
             UserAuthTokenRotated e => e.UserId,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,19 +29,29 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
     private readonly ConcurrentDictionary<QueueId, BoundedPublishQueue<Published>> _queues = new();
     private readonly InProcessQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly StreamFlows? _flows;
+    private readonly ILogger _logger;
 
-    public InProcessQueueAdapterFactory(string name, ILoggerFactory loggerFactory, InProcessQueueOptions? options = null, TimeProvider? time = null)
+    public InProcessQueueAdapterFactory(string name, ILoggerFactory loggerFactory, InProcessQueueOptions? options = null, TimeProvider? time = null,
+        StreamFlows? flows = null)
     {
         Name = name;
         _options = options ?? new InProcessQueueOptions();
         _time = time ?? TimeProvider.System;
+        _flows = flows;
+        _logger = loggerFactory.CreateLogger<InProcessQueueAdapterFactory>();
+        Parked = new InMemoryParkedEvents(this, _time);
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = EventStreams.Partitions }, name);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggerFactory);
     }
 
     /// <summary>A new factory for the provider <paramref name="name"/>, with the silo's options.</summary>
     public static InProcessQueueAdapterFactory Create(IServiceProvider services, string name) =>
-        new(name, services.GetRequiredService<ILoggerFactory>(), services.GetService<IOptions<InProcessQueueOptions>>()?.Value);
+        new(name, services.GetRequiredService<ILoggerFactory>(), services.GetService<IOptions<InProcessQueueOptions>>()?.Value,
+            services.GetService<TimeProvider>(), services.GetService<StreamFlows>());
+
+    /// <summary>The events a consumer kept failing on (memory mode's dead letters), parked by this provider's failure handler.</summary>
+    public InMemoryParkedEvents Parked { get; }
 
     /// <summary>
     /// Puts the events of one append to one log stream on their stream's queue, as one message: what a grain does right
@@ -58,6 +69,7 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
             items[i] = recorded[i];
         }
 
+        _flows?.HandedOver(recorded);
         return QueueOf(_mapper.GetQueueForStream(streamId)).EnqueueAsync(new Published(streamId, items));
     }
 
@@ -77,7 +89,9 @@ public sealed class InProcessQueueAdapterFactory : IQueueAdapterFactory, IQueueA
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new NoOpStreamDeliveryFailureHandler());
+        Task.FromResult<IStreamFailureHandler>(_flows is null
+            ? new NoOpStreamDeliveryFailureHandler()
+            : new InProcessParkingHandler(_flows, Parked, _logger));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new Receiver(QueueOf(queueId));
 

@@ -66,6 +66,7 @@ public static class ActorsSiloBuilderExtensions
         silo.AddStreamFilter<EventTypeFilter>(EventStreams.ProviderName);
         // One instance: Orleans' pulling agents read its queues, and the event-sourced grains publish to them directly.
         silo.Services.AddSingleton(services => InProcessQueueAdapterFactory.Create(services, EventStreams.ProviderName));
+        silo.Services.AddSingleton<IParkedEventStore>(services => services.GetRequiredService<InProcessQueueAdapterFactory>().Parked);
         silo.AddPersistentStreams(EventStreams.ProviderName, (services, _) => services.GetRequiredService<InProcessQueueAdapterFactory>(), streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(o =>
@@ -76,6 +77,9 @@ public static class ActorsSiloBuilderExtensions
                 // Up to this many queued events of a stream go to a consumer in one call (one grain turn) instead of
                 // one call each; under load that divides the delivery cost, idle it changes nothing.
                 o.BatchContainerBatchSize = 64;
+                // How long a failing consumer is retried on one delivery before its events are parked and the stream
+                // goes on (as in PostgreSQL mode).
+                o.MaxEventDeliveryTime = TimeSpan.FromSeconds(20);
             }));
         });
         silo.Services.Configure<StreamPullingAgentOptions>(EventStreams.ProviderName, silo.Configuration.GetSection("Orleans:StreamPulling"));

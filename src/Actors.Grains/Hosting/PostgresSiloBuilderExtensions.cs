@@ -38,6 +38,7 @@ public static class PostgresSiloBuilderExtensions
         silo.Services.AddSingleton<DeliveryCheckpoints>();
         silo.Services.AddSingleton<ISnapshotStore, PostgresSnapshotStore>();
         silo.Services.AddSingleton<ParkedEvents>();
+        silo.Services.AddSingleton<IParkedEventStore>(sp => sp.GetRequiredService<ParkedEvents>());
         silo.Services.Configure<EventDeliveryOptions>(o => o.PublishAfterAppend = false);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
         // Pending transfers are found in the log and woken (instead of a reminder write per transfer).

@@ -31,6 +31,8 @@ public static class ObservabilityExtensions
             silo.AddActivityPropagation();
         }
 
+        silo.Services.TryAddSingleton<StreamFlows>();
+        silo.Services.TryAddSingleton<FlowReport>();
         silo.AddIncomingGrainCallFilter<ObservabilityGrainCallFilter>();
         silo.Services.TryAddSingleton<IExternalScopeProvider, CorrelationScopeProvider>();
         return silo;

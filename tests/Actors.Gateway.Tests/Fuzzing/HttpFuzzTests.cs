@@ -41,7 +41,7 @@ public sealed class HttpFuzzTests(FuzzGateway gateway, ITestOutputHelper output)
     [Fact]
     public void Given_every_ws_command_When_the_fuzz_table_is_read_Then_it_has_a_valid_message_for_each()
     {
-        Assert.Equal(WsCommands.EventNames.Order(StringComparer.Ordinal), FuzzTable.Commands.Select(c => c.Event).Order(StringComparer.Ordinal));
+        Assert.Equal(WsCommands.Names.Order(StringComparer.Ordinal), FuzzTable.Commands.Select(c => c.Event).Order(StringComparer.Ordinal));
     }
 
     [Fact]

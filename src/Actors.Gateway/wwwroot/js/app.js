@@ -287,6 +287,67 @@
   }
   connect();
 
+  // ---- /admin/flows: every consumer's flow, the parked events (replayable), a live tail; polled once a second ----
+  var flows = $('#flows');
+  if (flows) {
+    var cell = function (row, text) { var td = document.createElement('td'); td.textContent = text === null || text === undefined ? '' : String(text); row.appendChild(td); return td; };
+    var fill = function (tbody, items, draw) {
+      var rows = items.map(function (item) { var tr = document.createElement('tr'); draw(tr, item); return tr; });
+      tbody.replaceChildren.apply(tbody, rows);
+    };
+    var flowError = function (text) { $('.errormsg', flows).textContent = text || ''; };
+    var replay = function (url) {
+      post(url, {}).then(function (r) {
+        if (r.requested === undefined) flowError(r.title || 'Replay refused.'); else { flowError(''); refreshFlows(); }
+      });
+    };
+    var refreshFlows = function () {
+      fetch(flows.dataset.source, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      }).then(function (s) {
+        $('.flows-status', flows).textContent = s.handedOver + ' events handed to delivery; updated ' + new Date().toLocaleTimeString();
+        fill($('.flows-consumers tbody', flows), s.consumers, function (tr, c) {
+          tr.className = 'flow-consumer';
+          tr.dataset.consumer = c.flow.name;
+          cell(tr, c.flow.name); cell(tr, c.flow.kind); cell(tr, c.flow.categories.join(' '));
+          cell(tr, c.flow.position); cell(tr, (c.flow.lagAtLeast ? '≥ ' : '') + c.flow.lagEvents); cell(tr, c.flow.lagMs);
+          cell(tr, c.flow.eventsPerSecond); cell(tr, c.parked).className = c.parked > 0 ? 'parked-count warn' : 'parked-count';
+        });
+        fill($('.flows-parked tbody', flows), s.parked, function (tr, p) {
+          tr.className = 'parked-event';
+          tr.dataset.parkedId = p.id;
+          cell(tr, p.id); cell(tr, p.consumer); cell(tr, p.typeName + ' v' + p.version); cell(tr, p.streamId);
+          cell(tr, p.position); cell(tr, new Date(p.parkedAt).toLocaleTimeString()); cell(tr, p.error);
+          var button = document.createElement('button');
+          button.className = 'replay';
+          button.textContent = 'replay';
+          button.addEventListener('click', function () { replay('/admin/flows/parked/' + p.id + '/replay'); });
+          cell(tr, '').appendChild(button);
+        });
+      }).catch(function (e) { flowError('Could not read the flows: ' + e.message); });
+    };
+    var refreshTail = function () {
+      var category = $('#tail-category').value.trim();
+      if (!category) return;
+      var query = new URLSearchParams({ category: category, filter: $('#tail-filter').value, count: '50' });
+      fetch('/admin/flows/tail.json?' + query, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+        return r.json().then(function (j) { if (!r.ok) throw new Error(j.title || 'HTTP ' + r.status); return j; });
+      }).then(function (t) {
+        fill($('.flows-tail tbody', flows), t.events, function (tr, e) {
+          tr.className = 'tail-event';
+          cell(tr, e.position); cell(tr, new Date(e.at).toLocaleTimeString()); cell(tr, e.stream); cell(tr, e.version);
+          cell(tr, e.type); cell(tr, e.correlationId);
+        });
+      }).catch(function (e) { flowError(e.message); });
+    };
+    $('.replay-all', flows).addEventListener('click', function () { replay('/admin/flows/parked/replay'); });
+    $('.flows-tailform', flows).addEventListener('submit', function (e) { e.preventDefault(); refreshTail(); });
+    $('#tail-filter').addEventListener('input', refreshTail);
+    refreshFlows(); refreshTail();
+    setInterval(function () { refreshFlows(); refreshTail(); }, 1000);
+  }
+
   // ---- keyboard navigation: j/k next/previous, Enter open, a/z vote, ? help, Esc close ----
   var selected = -1;
   function items() { return $$('#newslist article, #comments .comment'); }

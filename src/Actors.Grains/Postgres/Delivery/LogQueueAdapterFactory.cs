@@ -23,14 +23,16 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     private readonly PostgresEventLog? _log;
     private readonly DeliveryCheckpoints? _checkpoints;
     private readonly ParkedEvents? _parked;
+    private readonly Actors.Observability.StreamFlows? _flows;
     private readonly ILoggerFactory _loggerFactory;
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly LogQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, LogQueueReceiver> _receivers = new();
 
     public LogQueueAdapterFactory(string name, PostgresEventLog? log, DeliveryCheckpoints? checkpoints, ParkedEvents? parked, ILoggerFactory loggerFactory,
-        int consumerBatchSize = 1)
+        int consumerBatchSize = 1, Actors.Observability.StreamFlows? flows = null)
     {
+        _flows = flows;
         _name = name;
         _log = log;
         _checkpoints = checkpoints;
@@ -48,7 +50,8 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public static LogQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<PostgresEventLog>(), services.GetRequiredService<DeliveryCheckpoints>(),
             services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name).BatchContainerBatchSize);
+            services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name).BatchContainerBatchSize,
+            services.GetService<Actors.Observability.StreamFlows>());
 
     /// <summary>
     /// For an Orleans client (the gateway in client mode): the same provider, so the client can subscribe to the log-fed
@@ -73,13 +76,13 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked ?? throw ClientOnly(),
+        Task.FromResult<IStreamFailureHandler>(new ParkingFailureHandler(() => _receivers.GetValueOrDefault(queueId), _parked ?? throw ClientOnly(), _flows,
             _loggerFactory.CreateLogger<ParkingFailureHandler>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
         var receiver = new LogQueueReceiver(_name, (int)queueId.GetNumericId(), _log ?? throw ClientOnly(), _checkpoints ?? throw ClientOnly(),
-            _parked ?? throw ClientOnly(), _loggerFactory.CreateLogger<LogQueueReceiver>());
+            _parked ?? throw ClientOnly(), _loggerFactory.CreateLogger<LogQueueReceiver>(), _flows);
         _receivers[queueId] = receiver;
         return receiver;
     }
@@ -97,13 +100,17 @@ public sealed class LogQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
 /// rest of the stream goes on; the event waits in <see cref="ParkedEvents"/> to be listed and replayed.
 /// </summary>
 internal sealed class ParkingFailureHandler(
-    Func<LogQueueReceiver?> receiver, ParkedEvents parked, ILogger<ParkingFailureHandler> logger) : IStreamFailureHandler
+    Func<LogQueueReceiver?> receiver, ParkedEvents parked, Actors.Observability.StreamFlows? flows, ILogger<ParkingFailureHandler> logger)
+    : IStreamFailureHandler
 {
     public bool ShouldFaultSubsriptionOnError => false;
 
     public async Task OnDeliveryFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
     {
-        var consumer = $"{streamIdentity}/{subscriptionId.Guid:N}";
+        // Named by its grain type when this silo has seen a delivery to it (as the flow page lists consumers), else by the
+        // subscription; the grain call filter's record of the failure also holds the consumer's error.
+        var failure = flows?.TakeFailure(subscriptionId.Guid);
+        var consumer = failure?.Consumer ?? flows?.ConsumerOf(subscriptionId.Guid) ?? $"{streamIdentity}/{subscriptionId.Guid:N}";
         var recorded = receiver()?.Find(sequenceToken)?.Event;
         if (recorded is null)
         {
@@ -111,7 +118,9 @@ internal sealed class ParkingFailureHandler(
             return;
         }
 
-        var error = $"Consumer {consumer} kept failing on {recorded.Type} {recorded.StreamId} v{recorded.Version}; see the silo log around {DateTimeOffset.UtcNow:O} for its exception.";
+        var error = failure is not null
+            ? $"Consumer {consumer} kept failing on {recorded.Type} {recorded.StreamId} v{recorded.Version}: {failure.Error}"
+            : $"Consumer {consumer} kept failing on {recorded.Type} {recorded.StreamId} v{recorded.Version}; see the silo log around {DateTimeOffset.UtcNow:O} for its exception.";
         logger.LogError("Parking event at position {Position} ({StreamId} v{Version}) for {Consumer}", recorded.Position, recorded.StreamId, recorded.Version, consumer);
         try
         {

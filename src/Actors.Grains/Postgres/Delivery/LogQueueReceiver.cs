@@ -20,7 +20,8 @@ internal sealed class LogQueueReceiver(
     PostgresEventLog log,
     DeliveryCheckpoints checkpoints,
     ParkedEvents parked,
-    ILogger logger) : IQueueAdapterReceiver
+    ILogger logger,
+    Actors.Observability.StreamFlows? flows = null) : IQueueAdapterReceiver
 {
     private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
 
@@ -70,7 +71,13 @@ internal sealed class LogQueueReceiver(
         await CheckpointIfDueAsync(cancellationToken);
 
         var count = maxCount is <= 0 or > MaxReadCount ? MaxReadCount : maxCount;
-        foreach (var e in await log.ReadPartitionAsync(partition, _readPosition, count, cancellationToken))
+        var read = await log.ReadPartitionAsync(partition, _readPosition, count, cancellationToken);
+        if (read.Count > 0)
+        {
+            flows?.HandedOver(read);
+        }
+
+        foreach (var e in read)
         {
             batch.Add(Track(new LogBatchContainer(e, NextToken(), generation: _generation)));
             _unreleased.Add(e.Position);

@@ -8,7 +8,7 @@ public sealed record ParkedEvent(
     DateTimeOffset ParkedAt, DateTimeOffset? ReplayRequestedAt, DateTimeOffset? ReplayedAt);
 
 /// <summary>The dead letters of log-fed stream delivery (table <c>actors_parked_events</c>): park, list, replay.</summary>
-public sealed class ParkedEvents(NpgsqlDataSource dataSource)
+public sealed class ParkedEvents(NpgsqlDataSource dataSource) : Actors.EventSourcing.IParkedEventStore
 {
     /// <summary>Parks (or parks again, after a failed replay) the event at <paramref name="position"/> for <paramref name="consumer"/>.</summary>
     public async Task ParkAsync(string consumer, long position, string streamId, long version, string typeName, string error, CancellationToken cancellationToken = default)
@@ -62,6 +62,21 @@ public sealed class ParkedEvents(NpgsqlDataSource dataSource)
             "UPDATE actors_parked_events SET replay_requested_at = now() WHERE replayed_at IS NULL AND ($1::bigint IS NULL OR id = $1)");
         command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = id });
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>How many parked events wait (not replayed), per consumer.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountWaitingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT consumer, count(*)::int FROM actors_parked_events WHERE replayed_at IS NULL GROUP BY consumer");
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
     }
 
     /// <summary>Replays requested for one partition, not yet delivered.</summary>
