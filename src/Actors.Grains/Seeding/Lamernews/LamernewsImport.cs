@@ -391,6 +391,9 @@ public sealed class LamernewsImportReport(List<string> skipped)
     /// <summary>Events written to the log by this run.</summary>
     public long EventsWritten { get; set; }
 
+    /// <summary>A dry run: <see cref="EventsWritten"/> counts what an import into an empty log would write.</summary>
+    public bool DryRun { get; set; }
+
     /// <summary>Events the log already held (an earlier run): not written again.</summary>
     public long EventsAlreadyThere { get; set; }
 
@@ -408,7 +411,9 @@ public sealed class LamernewsImportReport(List<string> skipped)
         text.AppendLine(CultureInfo.InvariantCulture, $"comments: {Comments:N0} ({DeletedComments:N0} deleted)");
         text.AppendLine(CultureInfo.InvariantCulture, $"comment votes: {CommentUpVotes:N0} up, {CommentDownVotes:N0} down");
         text.AppendLine(CultureInfo.InvariantCulture, $"saved: {Saved:N0}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"events: {EventsWritten:N0} written, {EventsAlreadyThere:N0} already in the log");
+        text.AppendLine(CultureInfo.InvariantCulture, DryRun
+            ? $"events: {EventsWritten:N0} would be written into an empty log"
+            : $"events: {EventsWritten:N0} written, {EventsAlreadyThere:N0} already in the log");
         text.Append(CultureInfo.InvariantCulture, $"skipped: {Skipped.Count:N0}");
         foreach (var reason in Skipped)
         {

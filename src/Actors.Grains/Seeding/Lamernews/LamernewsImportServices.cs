@@ -84,9 +84,8 @@ public static class LamernewsImportServices
         var import = new LamernewsImport(site, news, lamernewsIterations);
         var sink = new CountingSink();
         await import.RunAsync(sink, progress);
-        import.Report.EventsWritten = 0;
-        import.Report.EventsAlreadyThere = 0;
-        progress($"dry run: {sink.Events:N0} events would be written");
+        import.Report.DryRun = true;
+        import.Report.EventsWritten = sink.Events;
         return import.Report;
     }
 
