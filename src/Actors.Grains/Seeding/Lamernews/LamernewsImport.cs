@@ -411,9 +411,14 @@ public sealed class LamernewsImportReport(List<string> skipped)
         text.AppendLine(CultureInfo.InvariantCulture, $"comments: {Comments:N0} ({DeletedComments:N0} deleted)");
         text.AppendLine(CultureInfo.InvariantCulture, $"comment votes: {CommentUpVotes:N0} up, {CommentDownVotes:N0} down");
         text.AppendLine(CultureInfo.InvariantCulture, $"saved: {Saved:N0}");
-        text.AppendLine(CultureInfo.InvariantCulture, DryRun
-            ? $"events: {EventsWritten:N0} would be written into an empty log"
-            : $"events: {EventsWritten:N0} written, {EventsAlreadyThere:N0} already in the log");
+        if (DryRun)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"events: {EventsWritten:N0} would be written into an empty log");
+        }
+        else
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"events: {EventsWritten:N0} written, {EventsAlreadyThere:N0} already in the log");
+        }
         text.Append(CultureInfo.InvariantCulture, $"skipped: {Skipped.Count:N0}");
         foreach (var reason in Skipped)
         {
