@@ -93,7 +93,7 @@ public static class LamernewsImportServices
     /// The versions an earlier run left in each stream, and the credentials it issued (a user without a token in Redis
     /// got a random one, which a rerun must not replace). Refuses a log with users or news of another origin.
     /// </summary>
-    private static async Task<(Dictionary<string, long> Present, Dictionary<long, (string, string)> Issued)> ReadEarlierRunAsync(
+    public static async Task<(Dictionary<string, long> Present, Dictionary<long, (string, string)> Issued)> ReadEarlierRunAsync(
         IEventLog log, Action<string> progress, CancellationToken cancellationToken)
     {
         var present = new Dictionary<string, long>(StringComparer.Ordinal);
