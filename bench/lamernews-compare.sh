@@ -29,7 +29,7 @@ dotnet build src/Actors.Gateway -c Release -v q -nologo >/dev/null
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=actors"
 export Orleans__UseLoopback=true Orleans__SiloPort=$((web_port + 1)) Orleans__GatewayPort=$((web_port + 2))
 
-peer=$(LAMER_KARMA=1000000 LAMER_SUBMIT_BREAK=0 "$peer_script" start 4570 | tail -1)
+peer=$(LAMER_KARMA=1000000 LAMER_SUBMIT_BREAK=1 "$peer_script" start 4570 | tail -1)
 "$peer_script" flush
 echo "== history into the peer ($peer): $news news, $votes votes, $comments comments"
 python3 bench/lamernews-compare.py history "$peer" "$news" "$votes" "$comments" > "$dir/history.json"
