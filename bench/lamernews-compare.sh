@@ -14,7 +14,7 @@ dir=$(mktemp -d /tmp/actors-lamercompare-XXXXXX); pg_port=$((20000 + RANDOM % 20
 as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi
 gateway_pid=""
 cleanup() {
-  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null || true
+  [ -n "$gateway_pid" ] && { kill "$gateway_pid" 2>/dev/null; wait "$gateway_pid" 2>/dev/null; } || true
   "$peer_script" stop || true
   "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
