@@ -10,6 +10,12 @@ if (args is ["seed", ..])
     return await Actors.Silo.SeedCommand.RunAsync(args[1..]);
 }
 
+// `import-lamernews --redis HOST:PORT [--dry-run]` moves a Lamernews / Echo JS site into PostgreSQL (ImportLamernewsCommand).
+if (args is ["import-lamernews", ..])
+{
+    return await Actors.Silo.Import.ImportLamernewsCommand.RunAsync(args[1..]);
+}
+
 var builder = Host.CreateApplicationBuilder(args);
 builder.UseOwnSettings(); // its appsettings.json (log levels) wherever it is started from
 builder.AddActorsTelemetry("actors-silo");

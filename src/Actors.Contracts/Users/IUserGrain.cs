@@ -78,6 +78,13 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// </summary>
     Task<SessionRenewal> CompletePasswordReset(string resetToken, string passwordHash);
 
+    /// <summary>
+    /// After a login matched a hash of an older scheme (a user imported from Lamernews): stores <paramref name="newHash"/>,
+    /// a current hash of the same password, in place of <paramref name="currentHash"/>, ending no session. False when the
+    /// stored hash is no longer <paramref name="currentHash"/> (nothing changed).
+    /// </summary>
+    Task<bool> UpgradePassword(string currentHash, string newHash);
+
     /// <summary>The user read the replies page: the unread-replies counter goes back to 0.</summary>
     Task MarkRepliesRead();
 }

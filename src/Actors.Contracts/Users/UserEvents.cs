@@ -121,3 +121,23 @@ public sealed record UsernameClaimed(
     [property: Id(0)] string Username,
     [property: Id(1)] long UserId,
     [property: Id(2)] DateTimeOffset At) : IUsernameEvent;
+
+/// <summary>
+/// A password hash of an older scheme (a user imported from Lamernews) was replaced by a current hash of the same
+/// password at a successful login. Unlike <see cref="UserPasswordChanged"/> it ends no session: the password is the same.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("users.password-upgraded")]
+public sealed record UserPasswordUpgraded(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] string PasswordHash,
+    [property: Id(2)] DateTimeOffset At) : IUserEvent;
+
+/// <summary>
+/// The unread-replies counter of a user imported from another site (Lamernews' <c>replies</c> field): the replies it
+/// counts were written before the import, so no <see cref="UserReplyNoted"/> stands for them.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("users.unread-replies-imported")]
+public sealed record UserUnreadRepliesImported(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] int Count,
+    [property: Id(2)] DateTimeOffset At) : IUserEvent;

@@ -49,6 +49,13 @@ public abstract record UserCommand
     /// <summary>Count a reply to the user's comment; once per (stream, version).</summary>
     public sealed record NoteReply(string SourceStream, long SourceVersion, DateTimeOffset At) : UserCommand(At);
 
+    /// <summary>
+    /// After a login that matched a hash of an older scheme (<c>PasswordHashing.NeedsUpgrade</c>): replace
+    /// <paramref name="CurrentHash"/> by <paramref name="NewHash"/> (a current hash of the same password, computed by the
+    /// caller). Nothing happens when the stored hash is no longer <paramref name="CurrentHash"/> (changed or upgraded meanwhile).
+    /// </summary>
+    public sealed record UpgradePassword(string CurrentHash, string NewHash, DateTimeOffset At) : UserCommand(At);
+
     /// <summary>Reset the unread-replies counter.</summary>
     public sealed record MarkRepliesRead(DateTimeOffset At) : UserCommand(At);
 

@@ -41,6 +41,9 @@ public static class UserDecider
                 ? Decision<IUserEvent>.AlreadyDone
                 : new UserReplyNoted(state.Id, c.SourceStream, c.SourceVersion, c.At),
             UserCommand.MarkRepliesRead c => state.Replies == 0 ? Decision<IUserEvent>.AlreadyDone : new UserRepliesRead(state.Id, c.At),
+            UserCommand.UpgradePassword c => c.CurrentHash != state.PasswordHash || !PasswordHashing.NeedsUpgrade(state.PasswordHash)
+                ? Decision<IUserEvent>.AlreadyDone
+                : new UserPasswordUpgraded(state.Id, c.NewHash, c.At),
             UserCommand.RequestPasswordReset c => DecidePasswordReset(c, state),
             UserCommand.CompletePasswordReset c => DecideCompleteReset(c, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown user command."),
@@ -160,6 +163,8 @@ public static class UserDecider
         UserAuthTokenRotated e => state with { AuthToken = e.AuthToken, AuthTokenIssuedAt = e.At },
         UserProfileUpdated e => state with { About = e.About, Email = e.Email },
         UserPasswordChanged e => state with { PasswordHash = e.PasswordHash },
+        UserPasswordUpgraded e => state with { PasswordHash = e.PasswordHash },
+        UserUnreadRepliesImported e => state with { Replies = e.Count },
         UserKarmaIncremented e => state with { Karma = state.Karma + e.Amount, KarmaIncrementedAt = e.At },
         UserKarmaSpent e => state with { Karma = state.Karma - e.Amount },
         UserKarmaCredited e => state with

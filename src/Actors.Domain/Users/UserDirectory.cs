@@ -42,6 +42,7 @@ public sealed class UserDirectory
             UserKarmaCredited e => p with { Karma = p.Karma + e.Amount },
             UserReplyNoted => p with { Replies = p.Replies + 1 },
             UserRepliesRead => p with { Replies = 0 },
+            UserUnreadRepliesImported e => p with { Replies = e.Count },
             _ => p,
         };
         return true;
@@ -56,6 +57,7 @@ public sealed class UserDirectory
         UserKarmaCredited e => e.UserId,
         UserReplyNoted e => e.UserId,
         UserRepliesRead e => e.UserId,
+        UserUnreadRepliesImported e => e.UserId,
         _ => null,
     };
 }

@@ -122,6 +122,14 @@ public static class UsersApi
             return LamerResults.Error(UserRejections.NoMatch);
         }
 
+        if (PasswordHashing.NeedsUpgrade(stored))
+        {
+            // A user imported from Lamernews logs in with the old password for the first time: its PBKDF2-SHA1 x1000
+            // hash is replaced by ours (hashed here, in a turn like every hash, never in the grain), sessions untouched.
+            var upgraded = await throttle.HashAsync(() => PasswordHashing.Hash(password, users.Value.PasswordHashIterations), context.RequestAborted);
+            await grains.GetGrain<IUserGrain>(credentials!.Id).UpgradePassword(stored, upgraded);
+        }
+
         // Login answers the existing token (it does not rotate it), as the reference does, unless it expired.
         var session = await grains.GetGrain<IUserGrain>(credentials!.Id).SignIn();
         if (session.Rejection is { } rejection)

@@ -6,6 +6,28 @@ using Orleans.Storage;
 
 namespace Actors.Seeding;
 
+/// <summary>What <see cref="SeedStorage"/> needs to know of a site written straight into the log (seeded or imported).</summary>
+public interface ISeededSite
+{
+    /// <summary>The highest user id taken: the next registration gets the id after it.</summary>
+    long Users { get; }
+
+    /// <summary>The highest news id taken: the next submission gets the id after it.</summary>
+    long LastNewsId { get; }
+
+    /// <summary>Every user's session token (the auth-token pointers the gateway authenticates with).</summary>
+    IEnumerable<(long UserId, string Token)> Tokens();
+
+    /// <summary>Every user with the time of registration.</summary>
+    IEnumerable<(long UserId, DateTimeOffset At)> Registrations();
+
+    /// <summary>Link news of the last PreventRepostTimeSeconds that are not deleted: their URL guards must hold.</summary>
+    IEnumerable<(long NewsId, string Url, DateTimeOffset At)> RecentLinks(DateTimeOffset now);
+
+    /// <summary>Users whose last submission is within the submission break at <paramref name="now"/>.</summary>
+    IEnumerable<(long UserId, DateTimeOffset At)> RecentAuthors(DateTimeOffset now);
+}
+
 /// <summary>
 /// The state a seeded site keeps outside the log (grain storage), written through Orleans so that a site started on
 /// the seeded log goes on consistently: the id allocators (through their grains: the next news and user get the next
@@ -27,7 +49,7 @@ public sealed class SeedStorage(IGrainFactory grains, IGrainStorage storage, New
     /// <summary>The storage the grains' <c>[PersistentState]</c> use: the default provider.</summary>
     public static string ProviderName => ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
 
-    public async Task WriteAsync(SiteReplayer site, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task WriteAsync(ISeededSite site, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await grains.GetGrain<IUserIdAllocatorGrain>(0).AdvanceTo(site.Users);
         await grains.GetGrain<INewsIdAllocatorGrain>(0).AdvanceTo(site.LastNewsId);

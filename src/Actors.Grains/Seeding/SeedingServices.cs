@@ -34,6 +34,17 @@ public static class SeedingServices
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.Seeding"));
         var report = await seeder.SeedAsync(options, cancellationToken);
+        await services.FinishBulkWriteAsync(cancellationToken);
+        return report;
+    }
+
+    /// <summary>
+    /// After a writer put a site's events in the log without delivering them (seeding, an import), in PostgreSQL mode:
+    /// indexes them for the user lists, stores the news lists' checkpoint and moves every delivery checkpoint of the
+    /// log-fed stream provider to the log's head (see <see cref="SeedSiteAsync"/>). Safe to repeat.
+    /// </summary>
+    public static async Task FinishBulkWriteAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
         // The seeded events reach no consumer, so the user activity index learns of them here, before the delivery
         // checkpoints move past them (until it is done, user lists rebuild from the whole news category).
         if (services.GetService<UserActivityIndexBackfill>() is { } userIndex)
@@ -54,8 +65,6 @@ public static class SeedingServices
                 await checkpoints.AdvanceAsync(DeliveryCheckpoints.QueueName(EventStreams.ProviderName, partition), head, cancellationToken);
             }
         }
-
-        return report;
     }
 
     /// <summary>

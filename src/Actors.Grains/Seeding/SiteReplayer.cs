@@ -20,7 +20,7 @@ namespace Actors.Seeding;
 /// per news (the generator draws distinct voters; Lamernews keeps votes in a sorted set).
 /// </para>
 /// </summary>
-public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatchWriter log)
+public sealed class SiteReplayer(NewsOptions news, string passwordHash, LogBatchWriter log) : ISeededSite
 {
     private static readonly EventMetadata Seeded = new("seed", null);
 

@@ -163,6 +163,12 @@ public sealed class UserGrain([FromKeyedServices(DomainClock.Key)] TimeProvider 
         return true;
     }
 
+    public async Task<bool> UpgradePassword(string currentHash, string newHash)
+    {
+        var (rejection, events) = await Handle(new UserCommand.UpgradePassword(currentHash, newHash, time.GetUtcNow()));
+        return rejection is null && events.Count > 0;
+    }
+
     public async Task MarkRepliesRead() => await Handle(new UserCommand.MarkRepliesRead(time.GetUtcNow()));
 
     private static bool SameToken(string given, string current) =>
