@@ -18,8 +18,8 @@ public interface ISeededSite
     /// <summary>Every user's session token (the auth-token pointers the gateway authenticates with).</summary>
     IEnumerable<(long UserId, string Token)> Tokens();
 
-    /// <summary>Every user with the time of registration.</summary>
-    IEnumerable<(long UserId, DateTimeOffset At)> Registrations();
+    /// <summary>Every user with the time of registration and the id of the first account opened for it.</summary>
+    IEnumerable<(long UserId, DateTimeOffset At, Guid FirstAccount)> Registrations();
 
     /// <summary>Link news of the last PreventRepostTimeSeconds that are not deleted: their URL guards must hold.</summary>
     IEnumerable<(long NewsId, string Url, DateTimeOffset At)> RecentLinks(DateTimeOffset now);

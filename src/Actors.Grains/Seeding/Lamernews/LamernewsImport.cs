@@ -147,7 +147,10 @@ public sealed class LamernewsImport : ISeededSite
         var stream = UserStreams.StreamOf(u.Id);
         long version = 0;
         sink.Append(EventStreams.StreamOf("usernames", UsernameDecider.KeyOf(u.Username)), 1, new UsernameClaimed(u.Username, u.Id, at));
-        sink.Append(stream, ++version, new UserCreated(u.Id, u.Username, at));
+        // The registration's nonce (see UserCreated) must be the same on a rerun, so it is not random here but derived
+        // from a secret of the old site the user's id does not tell: its session token.
+        var nonce = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"actors.import.nonce/{token}")).AsSpan(0, 16));
+        sink.Append(stream, ++version, new UserCreated(u.Id, u.Username, at, nonce));
         sink.Append(stream, ++version, new UserCredentialsIssued(u.Id, PasswordHashing.FromLamernews(u.Salt, u.PasswordHex, _iterations), token, secret, at));
         // The stored karma as the first increment: it also restarts the hourly clock where Lamernews left it.
         sink.Append(stream, ++version, new UserKarmaIncremented(u.Id, u.Karma, u.KarmaIncrementedAt > 0 ? Time(u.KarmaIncrementedAt) : at));
@@ -169,9 +172,9 @@ public sealed class LamernewsImport : ISeededSite
         }
 
         // What the accounts side does for every new user (the site's registration opens the first account).
-        var account = AccountIds.FirstAccountOf(u.Id);
+        var account = AccountIds.FirstAccountOf(u.Id, nonce);
         sink.Append(AccountIds.StreamOf(account), 1, new AccountOpened(account, u.Id, AccountRules.DefaultCurrency, at));
-        _users[u.Id] = new UserRow(u.Username, token, at);
+        _users[u.Id] = new UserRow(u.Username, token, at, account);
         Report.Users++;
     }
 
@@ -352,7 +355,7 @@ public sealed class LamernewsImport : ISeededSite
 
     public IEnumerable<(long UserId, string Token)> Tokens() => _users.Select(u => (u.Key, u.Value.Token));
 
-    public IEnumerable<(long UserId, DateTimeOffset At)> Registrations() => _users.Select(u => (u.Key, u.Value.CreatedAt));
+    public IEnumerable<(long UserId, DateTimeOffset At, Guid FirstAccount)> Registrations() => _users.Select(u => (u.Key, u.Value.CreatedAt, u.Value.FirstAccount));
 
     public IEnumerable<(long NewsId, string Url, DateTimeOffset At)> RecentLinks(DateTimeOffset now) =>
         _links.Where(l => !l.Deleted && l.At >= now - TimeSpan.FromSeconds(_news.PreventRepostTimeSeconds)).Select(l => (l.NewsId, l.Url, l.At));
@@ -366,7 +369,7 @@ public sealed class LamernewsImport : ISeededSite
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
-    private sealed record UserRow(string Name, string Token, DateTimeOffset CreatedAt);
+    private sealed record UserRow(string Name, string Token, DateTimeOffset CreatedAt, Guid FirstAccount);
 
     private sealed record Step(DateTimeOffset At, long NewsId, int Order, object[] Events);
 }
