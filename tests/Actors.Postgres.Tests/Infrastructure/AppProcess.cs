@@ -28,6 +28,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (for signals: SIGSTOP, SIGCONT).</summary>
+    public int Id => _process.Id;
+
     public string OutputTail
     {
         get
