@@ -40,6 +40,9 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process id (for signals: SIGSTOP, SIGCONT).</summary>
+    public int Id => _process.Id;
+
     public string OutputTail
     {
         get
