@@ -46,7 +46,7 @@ internal static class FuzzTable
         new("/api/votecomment", Post, (w, u, r) => Lamer("/api/votecomment", u, r,
             ("comment_id", S($"{w.NewsId}-{w.CommentId}")), ("vote_type", S(Vote(r))))),
         new("/api/getnews/{sort}/{start}/{count}", Get, (w, u, r) => Read("/api/getnews/{sort}/{start}/{count}", r,
-            ("sort", S(r.Next(2) == 0 ? "top" : "latest")), ("start", S("0")), ("count", S("10")))),
+            ("sort", S(r.Next(3) switch { 0 => "top", 1 => "latest", _ => "trending" })), ("start", S("0")), ("count", S("10")))),
         new("/api/getcomments/{news_id}", Get, (w, u, r) => Read("/api/getcomments/{news_id}", r, ("news_id", S(N(w.NewsId))))),
 
         // The Lamernews users API.
@@ -132,6 +132,29 @@ internal static class FuzzTable
         new("/about", Get, (w, u, r) => Page("/about", r)),
         new("/accounts", Get, (w, u, r) => Page("/accounts", r)),
         new("/accounts/{id}", Get, (w, u, r) => Page("/accounts/{id}", r, ("id", S(w.Account.ToString())))),
+        new("/trending", Get, (w, u, r) => Page("/trending", r)),
+        new("/editnews/{id}", Get, (w, u, r) => Page("/editnews/{id}", r, ("id", S(N(w.NewsId))))),
+        new("/random", Get, (w, u, r) => Page("/random", r)),
+        new("/admin", Get, (w, u, r) => Page("/admin", r)),
+        new("/recompute", Get, (w, u, r) => Page("/recompute", r)),
+        new("/favicon.ico", Get, (w, u, r) => Page("/favicon.ico", r)),
+        new("/asyncapi.json", Get, (w, u, r) => Page("/asyncapi.json", r)),
+        // The flow page: a signed-in user who is not the administrator, or a wrong admin token.
+        new("/admin/flows", Get, (w, u, r) => r.Next(2) == 0 ? Page("/admin/flows", r) : Admin("GET", "/admin/flows", r)),
+        new("/admin/flows.json", Get, (w, u, r) => r.Next(2) == 0 ? Page("/admin/flows.json", r) : Admin("GET", "/admin/flows.json", r)),
+        new("/admin/flows/tail.json", Get, (w, u, r) =>
+        {
+            var request = r.Next(2) == 0 ? Page("/admin/flows/tail.json", r) : Admin("GET", "/admin/flows/tail.json", r);
+            request.Query.AddRange([("category", S("news")), ("count", S("20")), ("filter", S("vote"))]);
+            return request;
+        }),
+        new("/admin/flows/parked/replay", Post, (w, u, r) => Admin("POST", "/admin/flows/parked/replay", r)),
+        new("/admin/flows/parked/{id}/replay", Post, (w, u, r) =>
+        {
+            var request = Admin("POST", "/admin/flows/parked/{id}/replay", r);
+            request.PathValues.Add(("id", S("1")));
+            return request;
+        }),
         new("/js/app.js", Get, (w, u, r) => Page("/js/app.js", r)),
         new("/css/style.css", Get, (w, u, r) => Page("/css/style.css", r)),
 
@@ -191,10 +214,11 @@ internal static class FuzzTable
 
     private static string Token(Random random) => Convert.ToHexString(BitConverter.GetBytes(random.NextInt64())).ToLowerInvariant() + new string('0', 24);
 
-    private static string Channel(FuzzWorld world, Random random) => random.Next(4) switch
+    private static string Channel(FuzzWorld world, Random random) => random.Next(5) switch
     {
         0 => "news.top",
         1 => "news.latest",
+        3 => "news.trending",
         2 => $"news.{world.NewsId}",
         _ => $"account.{world.Account}",
     };
