@@ -108,8 +108,10 @@ internal static class PushNames
 {
     public const string TopSnapshot = "news.top-snapshot";
     public const string TopChanged = "news.top-changed";
+    public const string TrendingSnapshot = "news.trending-snapshot";
+    public const string TrendingChanged = "news.trending-changed";
     public const string Unsubscribed = "unsubscribed";
     public const string Overflow = "overflow";
 
-    public static readonly IReadOnlyList<string> All = [TopSnapshot, TopChanged, Unsubscribed, Overflow];
+    public static readonly IReadOnlyList<string> All = [TopSnapshot, TopChanged, TrendingSnapshot, TrendingChanged, Unsubscribed, Overflow];
 }

@@ -180,7 +180,7 @@ internal sealed class TrendingWatcher(
             _snapshot = null;
             var rev = _rev;
             var total = _total;
-            hub.Publish(Channel, Pushes.Push("news.trending-changed", Channel, _position, json =>
+            hub.Publish(Channel, Pushes.Push(PushNames.TrendingChanged, Channel, _position, json =>
             {
                 json.WriteNumber("rev", rev);
                 json.WriteNumber("base", rev - 1);
@@ -231,7 +231,7 @@ internal sealed class TrendingWatcher(
     }
 
     private static byte[] Snapshot(TrendingItem[] list, int total, long rev, long position) =>
-        Pushes.Push("news.trending-snapshot", Channel, position, json =>
+        Pushes.Push(PushNames.TrendingSnapshot, Channel, position, json =>
         {
             json.WriteNumber("rev", rev);
             json.WriteNumber("count", total);

@@ -113,7 +113,7 @@ public sealed class AsyncApiTests(GatewayFactory gateway)
             .Select(c => new Regex("^" + Regex.Replace(Regex.Escape(c.Value.GetProperty("address").GetString()!), @"\\\{[A-Za-z]+}", "[^.]+") + "$"))
             .ToList();
 
-        foreach (var channel in new[] { Channels.Top, Channels.Latest, Channels.News(42), Channels.Account(Guid.NewGuid()) })
+        foreach (var channel in new[] { Channels.Top, Channels.Latest, TrendingWatcher.Channel, Channels.News(42), Channels.Account(Guid.NewGuid()) })
         {
             Assert.True(addresses.Any(a => a.IsMatch(channel)), $"the document has a channel for {channel}");
         }
