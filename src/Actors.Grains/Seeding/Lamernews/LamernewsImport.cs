@@ -147,9 +147,11 @@ public sealed class LamernewsImport : ISeededSite
         var stream = UserStreams.StreamOf(u.Id);
         long version = 0;
         sink.Append(EventStreams.StreamOf("usernames", UsernameDecider.KeyOf(u.Username)), 1, new UsernameClaimed(u.Username, u.Id, at));
-        // The registration's nonce (see UserCreated) must be the same on a rerun, so it is not random here but derived
-        // from a secret of the old site the user's id does not tell: its session token.
-        var nonce = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"actors.import.nonce/{token}")).AsSpan(0, 16));
+        // The registration's nonce (see UserCreated) must be the same on every run over the same Redis, so it is not
+        // random here but derived from the old site's secrets about the user, which its id does not tell (session token,
+        // API secret, password salt and hash as Redis holds them).
+        var nonce = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"actors.import.nonce/{u.Id}/{u.AuthToken}/{u.ApiSecret}/{u.Salt}/{u.PasswordHex}")).AsSpan(0, 16));
         sink.Append(stream, ++version, new UserCreated(u.Id, u.Username, at, nonce));
         sink.Append(stream, ++version, new UserCredentialsIssued(u.Id, PasswordHashing.FromLamernews(u.Salt, u.PasswordHex, _iterations), token, secret, at));
         // The stored karma as the first increment: it also restarts the hourly clock where Lamernews left it.
