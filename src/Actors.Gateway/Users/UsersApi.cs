@@ -33,7 +33,7 @@ public static class UsersApi
     {
         app.MapPost("/api/create_account", CreateAccount).RequireRateLimiting(RequestThrottling.AccountCreation);
         app.MapMethods("/api/login", [HttpMethods.Get, HttpMethods.Post], Login);
-        app.MapPost("/api/logout", Logout);
+        app.MapPost("/api/logout", (Delegate)Logout);
         app.MapPost("/api/updateprofile", UpdateProfile);
         app.MapGet("/api/reset-password", ResetPassword).RequireRateLimiting(RequestThrottling.PasswordReset);
         app.MapPasswordResetCompletion();
@@ -141,7 +141,7 @@ public static class UsersApi
         return LamerResults.Ok(new { auth = session.AuthToken, apisecret = session.ApiSecret });
     }
 
-    private static async Task<IResult> Logout(HttpContext context, IGrainFactory grains, AuthTokenCache? cache, SessionSignals? signals)
+    private static async Task<IResult> Logout(HttpContext context)
     {
         var p = await LamerParameters.ReadAsync(context.Request);
         if (p.Error is { } error)
@@ -149,18 +149,28 @@ public static class UsersApi
             return LamerResults.Error(error);
         }
 
+        return await EndSessionAsync(context, p.Present("apisecret")) ? LamerResults.Ok() : LamerResults.Error(WrongCredentials);
+    }
+
+    /// <summary>
+    /// Logout (<c>POST /api/logout</c>, and the page's <c>GET /logout?apisecret=</c>): when the caller is signed in and
+    /// sends its API secret, ends every session of the user (new token and secret) and clears the cookie. False otherwise.
+    /// </summary>
+    internal static async Task<bool> EndSessionAsync(HttpContext context, string? apiSecret)
+    {
         var user = await context.GetSignedInUserAsync();
-        if (user is null || !user.HasApiSecret(p.Present("apisecret")))
+        if (user is null || !user.HasApiSecret(apiSecret))
         {
-            return LamerResults.Error(WrongCredentials);
+            return false;
         }
 
-        await grains.GetGrain<IUserGrain>(user.Id).Logout(user.AuthToken);
-        cache?.Remove(user.AuthToken);
+        var services = context.RequestServices;
+        await services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(user.Id).Logout(user.AuthToken);
+        services.GetService<AuthTokenCache>()?.Remove(user.AuthToken);
         context.ForgetSignedInUser();
-        signals?.SessionsEnded(user.Id, currentToken: null);
+        services.GetService<SessionSignals>()?.SessionsEnded(user.Id, currentToken: null);
         SessionCookie.Clear(context);
-        return LamerResults.Ok();
+        return true;
     }
 
     private static async Task<IResult> UpdateProfile(

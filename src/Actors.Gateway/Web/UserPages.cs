@@ -17,8 +17,32 @@ internal static class UserPages
     {
         var page = await PageOf(context);
         var html = new StringBuilder("<h2>Login</h2>");
-        html.Append("<form id=\"loginform\"><label for=\"username\">username</label><input type=\"text\" id=\"username\" name=\"username\"><label for=\"password\">password</label><input type=\"password\" id=\"password\" name=\"password\"><input type=\"checkbox\" name=\"register\" id=\"register\" value=\"1\"><label for=\"register\">create account</label><br><input type=\"submit\" value=\"Login\"></form><div class=\"errormsg\"></div>");
+        html.Append("<form id=\"loginform\"><label for=\"username\">username</label><input type=\"text\" id=\"username\" name=\"username\"><label for=\"password\">password</label><input type=\"password\" id=\"password\" name=\"password\"><input type=\"checkbox\" name=\"register\" id=\"register\" value=\"1\"><label for=\"register\">create account</label><br><input type=\"submit\" value=\"Login\"></form><div class=\"errormsg\"></div><a href=\"/reset-password\">Forgot your password?</a>");
         return Shell(page, "Login", html);
+    }
+
+    /// <summary>Lamernews' <c>GET /logout?apisecret=</c>: logs out when the secret is the caller's, then back to the front page.</summary>
+    public static async Task<IResult> Logout(HttpContext context)
+    {
+        var secret = context.Request.Query["apisecret"] is [{ } one] ? one : null;
+        await Actors.Gateway.Users.UsersApi.EndSessionAsync(context, secret);
+        return Results.Redirect("/");
+    }
+
+    /// <summary>The form that asks for a reset link (app.js sends it to <c>/api/reset-password</c>).</summary>
+    public static async Task<IResult> ResetPassword(HttpContext context)
+    {
+        var page = await PageOf(context);
+        var html = new StringBuilder("<h2>Reset your password</h2>");
+        html.Append("<form id=\"resetform\"><label for=\"username\">username</label><input type=\"text\" id=\"username\" name=\"username\"><label for=\"email\">email</label><input type=\"text\" id=\"email\" name=\"email\"><br><input type=\"submit\" value=\"Reset password\"></form><div class=\"errormsg\"></div>");
+        return Shell(page, "Reset password", html);
+    }
+
+    public static async Task<IResult> ResetPasswordOk(HttpContext context)
+    {
+        var page = await PageOf(context);
+        var html = new StringBuilder("<h2>Reset your password</h2><p>You should receive an email with instructions in a few minutes. The link in it can be used once, within the hour.</p>");
+        return Shell(page, "Reset password", html);
     }
 
     public static async Task<IResult> UserPage(HttpContext context, string name)

@@ -31,6 +31,9 @@ public static class WebPages
         pages.MapGet("/recompute", (Delegate)AdminPages.Recompute);
         pages.MapGet("/submit", NewsPages.Submit);
         pages.MapGet("/login", (Delegate)UserPages.Login);
+        pages.MapGet("/logout", (Delegate)UserPages.Logout);
+        pages.MapGet("/reset-password", (Delegate)UserPages.ResetPassword);
+        pages.MapGet("/reset-password-ok", (Delegate)UserPages.ResetPasswordOk);
         pages.MapGet("/user/{name}", UserPages.UserPage);
         pages.MapGet("/usernews/{name}/{start}", UserPages.UserNews);
         pages.MapGet("/usercomments/{name}/{start}", UserPages.UserComments);

@@ -123,6 +123,14 @@ internal static class FuzzTable
             return request;
         }),
         new("/login", Get, (w, u, r) => Page("/login", r)),
+        new("/logout", Get, (w, u, r) =>
+        {
+            var request = Page("/logout", r);
+            request.Query.Add(("apisecret", S("0000000000000000000000000000000000000000"))); // never the real one: the fuzz user stays signed in
+            return request;
+        }),
+        new("/reset-password", Get, (w, u, r) => Page("/reset-password", r)),
+        new("/reset-password-ok", Get, (w, u, r) => Page("/reset-password-ok", r)),
         new("/user/{name}", Get, (w, u, r) => Page("/user/{name}", r, ("name", S(u.Name)))),
         new("/usernews/{name}/{start}", Get, (w, u, r) => Page("/usernews/{name}/{start}", r, ("name", S(u.Name)), ("start", S("0")))),
         new("/usercomments/{name}/{start}", Get, (w, u, r) => Page("/usercomments/{name}/{start}", r, ("name", S(u.Name)), ("start", S("0")))),

@@ -34,6 +34,14 @@
       if (r.status === 'ok') window.location.href = '/'; else showError(login, r.error);
     });
   });
+  var reset = $('#resetform');
+  if (reset) reset.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var query = new URLSearchParams({ username: $('#username').value, email: $('#email').value });
+    fetch('/api/reset-password?' + query, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (r) {
+      if (r.status === 'ok') window.location.href = '/reset-password-ok'; else showError(reset, r.error);
+    });
+  });
   var submit = $('#submitform');
   if (submit) submit.addEventListener('submit', function (e) {
     e.preventDefault();
