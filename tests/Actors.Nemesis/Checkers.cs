@@ -73,6 +73,12 @@ public static class Checkers
         ];
     }
 
+    /// <summary>
+    /// A transfer's client id from its key in the log: transfers are stored under <c>{requester}.{id}</c> (ids are scoped to
+    /// their requester; the clients' ids are unique in a run), and were stored under the bare id before.
+    /// </summary>
+    private static string ClientId(string key) => key.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? key[(dot + 1)..] : key;
+
     /// <summary>Facts of the event log, folded once.</summary>
     public sealed class LogFacts
     {
@@ -113,24 +119,24 @@ public static class Checkers
                         break;
                     case TransferSent s:
                         Move(s.AccountId, -s.Amount);
-                        Add(facts.Sent, s.TransferId, s);
-                        Leg(s.TransferId, -s.Amount);
+                        Add(facts.Sent, ClientId(s.TransferId), s);
+                        Leg(ClientId(s.TransferId), -s.Amount);
                         break;
                     case TransferDebited s:
                         Move(s.AccountId, -s.Amount);
-                        Leg(s.TransferId, -s.Amount);
+                        Leg(ClientId(s.TransferId), -s.Amount);
                         break;
                     case TransferCredited c:
                         Move(c.AccountId, c.Amount);
-                        Add(facts.Credited, c.TransferId, c);
-                        Leg(c.TransferId, c.Amount);
+                        Add(facts.Credited, ClientId(c.TransferId), c);
+                        Leg(ClientId(c.TransferId), c.Amount);
                         break;
                     case TransferRefunded r:
                         Move(r.AccountId, r.Amount);
-                        Leg(r.TransferId, r.Amount);
+                        Leg(ClientId(r.TransferId), r.Amount);
                         break;
                     case TransferMade m:
-                        Count(facts.Made, m.TransferId);
+                        Count(facts.Made, ClientId(m.TransferId));
                         break;
                     case NewsUpvoted v:
                         Add(facts.Upvotes, v.NewsId, v.VoterId);
