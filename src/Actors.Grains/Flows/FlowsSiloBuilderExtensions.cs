@@ -27,9 +27,18 @@ public static class FlowsSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The <c>Trending</c> section, validated when the host starts.</summary>
+    /// <summary>The <c>Trending</c> section, checked here (the host is not even built with bad windows) and when it starts.</summary>
     public static IServiceCollection AddTrendingOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        // Checked now, not only when the host starts: there the failure raced the co-hosted silo's start, and the
+        // sentence could be lost behind a disposed-object error from a half-started host.
+        var configured = configuration.GetSection(TrendingOptions.Section).Get<TrendingOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
+            ?? new TrendingOptions();
+        if (configured.Problem() is { } problem)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(TrendingOptions.Section, typeof(TrendingOptions), [problem]);
+        }
+
         services.AddOptions<TrendingOptions>()
             // A misspelt setting (Trending:WindowMinutes) is an error at start, not a silent default.
             .Bind(configuration.GetSection(TrendingOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true)
