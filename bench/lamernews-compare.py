@@ -7,12 +7,12 @@ through its API with a scripted history, or compares the peer with this site's g
 
 History: 60 users, NEWS news (15% text posts, 3% edited, 3% deleted by their author), VOTES news votes (15% down),
 COMMENTS comments (40% replies; 5% edited, 3% deleted) and COMMENTS/2 comment votes, in random order per kind.
-Compared: /api/getnews/latest (every page), /api/getnews/top/0/30, /api/getcomments/<id> of every live news, /rss,
+Compared: /api/getnews/latest (every page), the whole top list (each side against its rank formula, see top()), /api/getcomments/<id> of every live news, /rss,
 /user/<name> (karma, posted news, posted comments). Allowed, as documented (README "News" and "Coming from Lamernews"):
 numbers instead of strings, no body on a deleted comment, comment order (Lamernews' API does not sort), and the top list's
 order where the score formula's fixed quirk (V = U + D) or the lazy re-ranking differ.
 """
-import json, random, re, subprocess, sys, urllib.parse, urllib.request
+import json, math, random, re, subprocess, sys, time, urllib.parse, urllib.request
 import xml.etree.ElementTree as ET
 
 def call(base, path, form=None, auth=None, method=None):
@@ -28,6 +28,16 @@ def api(base, path, form=None, auth=None, method=None):
     if answer.get("status") != "ok":
         raise RuntimeError(f"{path}: {answer}")
     return answer
+
+def submit(peer, form, auth):
+    """A submission, waited for past the peer's submission break (1 s here; 60 authors in turn can outrun it)."""
+    while True:
+        try:
+            return api(peer, "/api/submit", form, auth)
+        except RuntimeError as e:
+            if "too recently" not in str(e):
+                raise
+            time.sleep(0.2)
 
 def history(peer, news_count, votes, comments, seed):
     rnd = random.Random(seed)
@@ -45,7 +55,7 @@ def history(peer, news_count, votes, comments, seed):
         text = rnd.random() < 0.15
         form = {"title": f"News {i} from {user['name']}", "url": "" if text else f"https://example.com/{seed}/{i}",
                 "text": f"A text post, number {i}.\nSecond line." if text else "", "news_id": "-1", "apisecret": user["secret"]}
-        nid = int(api(peer, "/api/submit", form, user["auth"])["news_id"])
+        nid = int(submit(peer, form, user["auth"])["news_id"])
         posted.append((nid, u))
         r = rnd.random()
         if r < 0.03:
@@ -125,10 +135,65 @@ def profile(base, name):
     grab = lambda label: (re.search(rf"<b>{label} </b>(-?\d+)", html) or [None, None])[1]
     return {"karma": grab("karma"), "posted news": grab("posted news"), "posted comments": grab("posted comments")}
 
+def rank(news, now, quirk):
+    """Lamernews' rank (reference 1.4) of a news item at Unix second `now`. quirk=True is the peer's score, with
+    V = floor(U/2) + floor(D/2) (redis-rb 2.x leftover); False is this site's, V = U + D (the decisions table)."""
+    up, down = int(news["up"]), int(news["down"])
+    votes = up // 2 + down // 2 if quirk else up + down
+    score = up - down + (2 * math.log(votes - 10) if votes > 10 else 0)
+    age = now - int(news["ctime"])
+    return -age if age > 2592000 else score * 1000000 / ((age + 28800) ** 1.1)
+
+def out_of_order(items, seconds, quirk):
+    """Adjacent pairs ranked the wrong way round by the formula, at the best of the seconds the list was read in
+    (a read that straddles a second may mix both). Equal ranks (same score, same creation second) may come in any order."""
+    def count(now):
+        r = [rank(n, now, quirk) for n in items]
+        return [(items[i]["id"], items[i + 1]["id"]) for i in range(len(r) - 1) if r[i] < r[i + 1] - 1e-9 * abs(r[i + 1])]
+    return min((count(now) for now in seconds), key=len)
+
+def timed(read):
+    before = int(time.time()); value = read(); return value, range(before, int(time.time()) + 1)
+
+def top(peer, ours, lazy_front, diff):
+    """The top list. Both sites apply the rank formula of reference 1.4 and differ in two documented decisions:
+    the score's V (this site V = U + D, Lamernews floor(U/2) + floor(D/2)) and when a rank ages (this site: every read
+    is current; Lamernews: only news it displays are re-ranked, lazily). So each side is checked against its own formula,
+    over its whole list, on the same vote counts and times (the latest list, compared field by field above):
+    the peer's after /api/getnews/top/0/0 has re-ranked every news, ours on every page. What is left between the two
+    front pages is then the score decision alone, and the report says how many news it touches."""
+    theirs, seconds_a = timed(lambda: api(peer, "/api/getnews/top/0/0")["news"])
+    wrong_a = out_of_order(theirs, seconds_a, quirk=True)
+    for a, b in wrong_a:
+        diff("top order (peer against Lamernews' formula)", f"news {a} above {b}")
+    mine, seconds_b = timed(lambda: news_list(ours, "top"))
+    wrong_b = out_of_order(mine, seconds_b, quirk=False)
+    for a, b in wrong_b:
+        diff("top order (ours against the formula with V = U + D)", f"news {a} above {b}")
+    if sorted(str(n["id"]) for n in theirs) != sorted(str(n["id"]) for n in mine):
+        diff("top members", f"{len(theirs)} vs {len(mine)} news")
+    # Ours re-sorted by Lamernews' score must give the peer's front page: places may differ only between equal ranks.
+    now = seconds_a[0]
+    as_peer = sorted(mine, key=lambda n: -rank(n, now, quirk=True))
+    front_a, front_b = [str(n["id"]) for n in theirs[:30]], [str(n["id"]) for n in mine[:30]]
+    by_id = {str(n["id"]): n for n in mine}
+    for x, y in zip(front_a, (str(n["id"]) for n in as_peer[:30])):
+        if x != y and abs(rank(by_id[x], now, True) - rank(by_id[y], now, True)) > 1e-9 * abs(rank(by_id[y], now, True)):
+            diff("top 30 (ours ranked by Lamernews' score)", f"peer has {x}, ours re-ranked has {y}")
+    bonus = sum(1 for i in set(front_a) | set(front_b) if i in by_id and
+                abs(rank(by_id[i], now, True) - rank(by_id[i], now, False)) > 1e-9)
+    print(f"top: the peer's {len(theirs)} news in Lamernews' order ({len(wrong_a)} pairs out), "
+          f"ours {len(mine)} in the order with V = U + D ({len(wrong_b)} pairs out)")
+    print(f"top 30: {sum(x == y for x, y in zip(front_a, front_b))}/30 at the same place, {len(set(front_a) & set(front_b))}/30 on both;"
+          f" {bonus} of these news score differently under the two V's; ranked by Lamernews' V, ours gives the peer's 30;"
+          f" the peer's lazily ranked front page had {sum(x == y for x, y in zip(lazy_front, front_a))}/30 where its own formula puts them")
+
 def compare(peer, ours, users):
     diffs = {}
     def diff(kind, what):
         diffs.setdefault(kind, []).append(what)
+    # The peer's front page as its clients see it, before the reads below age every rank (see top()).
+    lazy_front = [str(n["id"]) for n in api(peer, "/api/getnews/top/0/30")["news"]]
     a, b = news_list(peer, "latest"), news_list(ours, "latest")
     # Same creation second: Redis orders the tie by member string (news.cron), this site by id; only that may differ.
     if [str(n["ctime"]) for n in a] != [str(n["ctime"]) for n in b] or sorted(str(n["id"]) for n in a) != sorted(str(n["id"]) for n in b):
@@ -139,9 +204,7 @@ def compare(peer, ours, users):
         for f in FIELDS:
             if str(x.get(f)) != str(y.get(f)):
                 diff(f"latest field {f}", f"news {x['id']}: {x.get(f)!r} vs {y.get(f)!r}")
-    ta, tb = api(peer, "/api/getnews/top/0/30")["news"], api(ours, "/api/getnews/top/0/30")["news"]
-    same = sum(1 for x, y in zip(ta, tb) if str(x["id"]) == str(y["id"]))
-    print(f"top 30: {same}/30 at the same place; the rest is the documented score decision or lazy re-ranking")
+    top(peer, ours, lazy_front, diff)
     for n in a:
         ca = tree(api(peer, f"/api/getcomments/{n['id']}")["comments"])
         cb = tree(api(ours, f"/api/getcomments/{n['id']}")["comments"])
