@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Actors.Tests.Infrastructure;
-using Npgsql;
 
 namespace Actors.Nemesis;
 
@@ -13,7 +12,7 @@ namespace Actors.Nemesis;
 public sealed class NemesisCluster : IAsyncDisposable
 {
     public const string AdminToken = "nemesis-admin-token";
-    private readonly string _clusterId = "n" + Guid.NewGuid().ToString("N")[..8];
+    private readonly ClusterMembership _membership;
     private readonly string _logDirectory;
     private readonly List<AppProcess> _finished = [];
 
@@ -21,6 +20,7 @@ public sealed class NemesisCluster : IAsyncDisposable
     {
         Postgres = postgres;
         ConnectionString = connectionString;
+        _membership = new ClusterMembership(connectionString, "n" + Guid.NewGuid().ToString("N")[..8]);
         _logDirectory = logDirectory;
     }
 
@@ -55,7 +55,7 @@ public sealed class NemesisCluster : IAsyncDisposable
         var cluster = new NemesisCluster(postgres, await postgres.CreateDatabaseAsync("nemesis"), logDirectory);
         try
         {
-            log.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}; cluster {cluster._clusterId}");
+            log.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}; cluster {cluster._membership.ClusterId}");
             foreach (var silo in cluster.Silos)
             {
                 // One at a time: the first creates the schema, and two cores start one .NET process at a time well.
@@ -78,24 +78,17 @@ public sealed class NemesisCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Settings every process of the cluster gets, as environment variables (the documented ones).</summary>
-    private Dictionary<string, string> Settings(int siloPort, int gatewayPort) => new()
+    /// <summary>The shared cluster settings, and this harness's: no waits between sign-ups or submissions, karma for every vote.</summary>
+    private Dictionary<string, string> Settings(int siloPort, int gatewayPort)
     {
-        ["ConnectionStrings__Postgres"] = ConnectionString,
-        ["Orleans__ClusterId"] = _clusterId,
-        ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__UseLoopback"] = "true",
-        // Notice a dead, paused or cut-off silo in seconds rather than the production default (tens of seconds).
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
-        ["Orleans__Messaging__ResponseTimeout"] = "00:00:10",
-        ["News__UserCreationDelaySeconds"] = "0",
-        ["News__NewsSubmissionBreakSeconds"] = "0",
-        ["News__UserInitialKarma"] = "1000000",
-        ["Users__PasswordHashIterations"] = "1000",
-        ["Admin__Token"] = AdminToken,
-    };
+        var settings = _membership.Settings(siloPort, gatewayPort);
+        settings["News__UserCreationDelaySeconds"] = "0";
+        settings["News__NewsSubmissionBreakSeconds"] = "0";
+        settings["News__UserInitialKarma"] = "1000000";
+        settings["Users__PasswordHashIterations"] = "1000";
+        settings["Admin__Token"] = AdminToken;
+        return settings;
+    }
 
     public void StartSilo(SiloSlot silo)
     {
@@ -214,32 +207,7 @@ public sealed class NemesisCluster : IAsyncDisposable
     }
 
     /// <summary>Silo ports the membership table lists as Active now (newest generation per port).</summary>
-    public async Task<HashSet<int>> ActivePortsAsync()
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT DISTINCT ON (port) port, status FROM orleansmembershiptable WHERE deploymentid = $1 ORDER BY port, generation DESC", connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
-            var ports = new HashSet<int>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                if (reader.GetInt32(1) == 3)
-                {
-                    ports.Add(reader.GetInt32(0));
-                }
-            }
-
-            return ports;
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            return [];
-        }
-    }
+    public Task<HashSet<int>> ActivePortsAsync() => _membership.ActivePortsAsync();
 
     private void Keep(AppProcess process)
     {

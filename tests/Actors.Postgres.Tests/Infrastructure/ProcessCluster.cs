@@ -1,9 +1,7 @@
-using System.Globalization;
 using Actors.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Configuration;
 
 namespace Actors.Tests.Infrastructure;
@@ -14,7 +12,7 @@ namespace Actors.Tests.Infrastructure;
 /// </summary>
 public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
 {
-    private readonly string _clusterId = "c" + Guid.NewGuid().ToString("N")[..8];
+    private readonly ClusterMembership _membership = new(connectionString, "c" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<AppProcess> _processes = [];
     private IHost? _clientHost;
 
@@ -22,19 +20,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
 
     public List<AppProcess> Silos { get; } = [];
 
-    /// <summary>Settings every process of the cluster gets, as environment variables (the documented ones).</summary>
-    private Dictionary<string, string> Settings(int siloPort, int gatewayPort) => new()
-    {
-        ["ConnectionStrings__Postgres"] = connectionString,
-        ["Orleans__ClusterId"] = _clusterId,
-        ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__UseLoopback"] = "true",
-        // Notice a killed silo in seconds rather than the production default (tens of seconds).
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
-        ["Orleans__Messaging__ResponseTimeout"] = "00:00:10",
-    };
+    private Dictionary<string, string> Settings(int siloPort, int gatewayPort) => _membership.Settings(siloPort, gatewayPort);
 
     public async Task<AppProcess> StartSiloAsync()
     {
@@ -79,7 +65,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client.UseActorsPostgresClustering(connectionString, new OrleansHostingOptions { ClusterId = _clusterId }));
+        builder.UseOrleansClient(client => client.UseActorsPostgresClustering(connectionString, new OrleansHostingOptions { ClusterId = _membership.ClusterId }));
         builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddActorsExceptionSerialization();
         _clientHost = builder.Build();
@@ -98,33 +84,10 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>Membership status of the silo on <paramref name="siloPort"/> (3 = Active, 6 = Dead), or null.</summary>
-    public async Task<int?> SiloStatusAsync(int siloPort)
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT status FROM orleansmembershiptable WHERE deploymentid = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = siloPort });
-            return await command.ExecuteScalarAsync() as int?;
-        }
-        catch (NpgsqlException)
-        {
-            return null;
-        }
-    }
+    public Task<int?> SiloStatusAsync(int siloPort) => _membership.StatusAsync(siloPort);
 
     /// <summary>Number of silos the membership table lists as Active.</summary>
-    public async Task<long> ActiveSilosAsync()
-    {
-        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = $1 AND status = 3", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<int> ActiveSilosAsync() => (await _membership.ActivePortsAsync()).Count;
 
     public string Diagnostics() => string.Join("\n", _processes.Select(p => $"--- {p.Name} (exited: {p.HasExited})\n{p.OutputTail}"));
 
