@@ -103,7 +103,7 @@ internal sealed class EventFanout(
             {
                 case INewsEvent news:
                     PublishNews(recorded, news);
-                    top.Notify(recorded, news.NewsId);
+                    top.Notify(recorded);
                     trending.Notify(recorded);
                     break;
                 case IAccountEvent account:
