@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Actors.Tests.Infrastructure;
 
 namespace Actors.Nemesis;
@@ -114,14 +112,7 @@ public sealed class NemesisCluster : IAsyncDisposable
     /// <summary>kill -9, no goodbye to the cluster.</summary>
     public static void Kill(SiloSlot silo) => silo.Process?.Kill();
 
-    public static void Signal(SiloSlot silo, string signal)
-    {
-        if (silo.Process is { HasExited: false } process)
-        {
-            using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            kill.WaitForExit(10_000);
-        }
-    }
+    public static void Signal(SiloSlot silo, string signal) => silo.Process?.Signal(signal);
 
     /// <summary>Restarts every silo process that is gone (killed, or stopped itself after being declared dead).</summary>
     public IReadOnlyList<string> RestartExited()

@@ -171,7 +171,7 @@ public static class NewsApi
 
     /// <summary>
     /// The API answers in its envelope even when something below it fails: never an exception page. An unreachable
-    /// database goes on to the gateway's 503 answer (same envelope, with Retry-After).
+    /// database or a lost silo goes on to the gateway's 503 answers (same envelope, with Retry-After).
     /// </summary>
     private static async ValueTask<object?> NeverAnErrorPage(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -179,7 +179,7 @@ public static class NewsApi
         {
             return await next(context);
         }
-        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested && !UnavailableStorageExtensions.IsStorageUnavailable(e))
+        catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested && UnavailableStorageExtensions.Classify(e) is null)
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.News.Api")
                 .LogError(e, "News API call {Path} failed", context.HttpContext.Request.Path);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Actors.Gateway.Hosting;
 using Actors.Gateway.Input;
 
 namespace Actors.Gateway.Realtime;
@@ -300,6 +301,14 @@ internal sealed class RealtimeConnection
             try
             {
                 return await WsCommands.RunAsync(_session, id, eventName, data);
+            }
+            catch (Exception e) when (UnavailableStorageExtensions.Classify(e) is { } unavailable)
+            {
+                // As over HTTP: not the site's error, and a lost answer is never reported as a refusal.
+                _logger.LogWarning("Realtime: {Event} on {Connection} not answered: {Error}", eventName, _name, e.Message);
+                return unavailable == Unavailability.Storage
+                    ? Pushes.Error(id, UnavailableStorageExtensions.StorageMessage, "storage-unavailable")
+                    : Pushes.Error(id, UnavailableStorageExtensions.UnconfirmedMessage, "outcome-unknown");
             }
             catch (Exception e)
             {

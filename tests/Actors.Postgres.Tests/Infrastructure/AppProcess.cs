@@ -123,6 +123,16 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (<c>STOP</c>, <c>CONT</c>, ...) to the process, if it still runs.</summary>
+    public void Signal(string signal)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit(10_000);
+        }
+    }
+
     /// <summary>SIGTERM and wait: a graceful stop.</summary>
     public async Task StopAsync()
     {

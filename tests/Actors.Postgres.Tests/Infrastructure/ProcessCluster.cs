@@ -22,10 +22,21 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
 
     private Dictionary<string, string> Settings(int siloPort, int gatewayPort) => _membership.Settings(siloPort, gatewayPort);
 
-    public async Task<AppProcess> StartSiloAsync()
+    private static Dictionary<string, string> With(Dictionary<string, string> settings, IReadOnlyDictionary<string, string>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A silo process, with <paramref name="extra"/> settings on top of the cluster's; answers once it is active.</summary>
+    public async Task<AppProcess> StartSiloAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
         var siloPort = AppProcess.FreePort();
-        var silo = AppProcess.Start("Actors.Silo", $"silo-{Silos.Count + 1}", Settings(siloPort, AppProcess.FreePort()));
+        var silo = AppProcess.Start("Actors.Silo", $"silo-{Silos.Count + 1}", With(Settings(siloPort, AppProcess.FreePort()), extra));
         _processes.Add(silo);
         Silos.Add(silo);
         await Eventually(async () =>
@@ -49,10 +60,11 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         return (command.ExitCode, command.OutputTail);
     }
 
-    public async Task<(AppProcess Process, Uri Address)> StartGatewayAsync()
+    /// <summary>A gateway process in client mode, with <paramref name="extra"/> settings on top of the cluster's.</summary>
+    public async Task<(AppProcess Process, Uri Address)> StartGatewayAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
         var port = AppProcess.FreePort();
-        var settings = Settings(AppProcess.FreePort(), AppProcess.FreePort());
+        var settings = With(Settings(AppProcess.FreePort(), AppProcess.FreePort()), extra);
         settings["Orleans__Mode"] = "client";
         settings["Urls"] = $"http://127.0.0.1:{port}";
         var gateway = AppProcess.Start("Actors.Gateway", "gateway", settings);
