@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable throughput of the PostgreSQL mode against pgbench (TPC-B-like, scale 10, 8 clients, synchronous_commit on)
 # on one throwaway PostgreSQL server, in the same sitting. Usage: bench/postgres-bench.sh [seconds] [concurrency] [phases]
-# (phases: comma-separated subset of appends,commands,delay,votes,submissions,transfers; default all).
+# (phases: comma-separated subset of appends,commands,delay,votes,submissions,transfers,reads; default all).
 # Each durable phase starts once stream delivery has caught up with the log. Optional environment:
 #   BENCH_WARMUP=s     seconds of transfers before the timed ones (default 20: tiered JIT with dynamic PGO)
 #   BENCH_PG_STATS=1   print PostgreSQL's statements by execution time over the last phase (pg_stat_statements)
@@ -9,7 +9,7 @@
 #   EventLog__ConcurrentCommits, EventLog__MaxAppendsPerCommit: the event log's group-commit settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,submissions,transfers}"
+seconds="${1:-20}"; concurrency="${2:-64}"; phases="${3:-appends,commands,delay,votes,submissions,transfers,reads}"
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=$(mktemp -d /tmp/actors-bench-XXXXXX); port=$((20000 + RANDOM % 20000))
 as_pg=(); if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; as_pg=(runuser -u postgres --); fi
@@ -22,6 +22,10 @@ trap '"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; rm 
 "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -s 10 -q pgbench 2>/dev/null
 echo "== pgbench TPC-B-like, scale 10, 8 clients, ${seconds}s, synchronous_commit=on"
 "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -c 8 -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E "^(tps|latency average)"
+if [[ ",$phases," == *",reads,"* ]]; then
+  echo "== pgbench select-only (-S), scale 10, 8 clients, ${seconds}s: the anchor of the balance reads"
+  "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -S -c 8 -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E "^(tps|latency average)"
+fi
 
 echo "== Actors PostgreSQL mode (one co-hosted silo), ${seconds}s per phase, $concurrency concurrent"
 dotnet build bench/Actors.Bench -c Release -v q -nologo >/dev/null

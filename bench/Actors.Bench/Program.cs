@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 // Run by bench/postgres-bench.sh next to pgbench on the same server. Arguments: seconds per phase, concurrency.
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 var concurrency = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
-// Optional third argument: the phases to run (comma-separated: appends, commands, delay, votes, submissions, transfers);
-// default all.
-var phases = args.Length > 2 ? args[2].Split(',') : ["appends", "commands", "delay", "votes", "submissions", "transfers"];
+// Optional third argument: the phases to run (comma-separated: appends, commands, delay, votes, submissions, transfers,
+// reads); default all.
+var phases = args.Length > 2 ? args[2].Split(',') : ["appends", "commands", "delay", "votes", "submissions", "transfers", "reads"];
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -63,6 +63,12 @@ if (phases.Contains("transfers"))
 {
     await Quiesce.WaitAsync(host.Services);
     await system.TransfersAsync();
+}
+
+if (phases.Contains("reads"))
+{
+    await Quiesce.WaitAsync(host.Services);
+    await system.BalanceReadsAsync();
 }
 
 await host.StopAsync();

@@ -135,10 +135,12 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
         }
     }
 
-    public async Task TransfersAsync()
+    /// <summary>
+    /// 200 accounts of 40 owners (5 each, the shape of the in-memory accounts bench): one owner holding all 200 would make
+    /// every movement rewrite one 200-line owner summary, a hot spot of the bench, not of transfers.
+    /// </summary>
+    private async Task<List<(Guid Id, long Owner)>> OpenAccountsAsync()
     {
-        // 200 accounts of 40 owners (5 each, the shape of the in-memory accounts bench): one owner holding all 200
-        // would make every movement rewrite one 200-line owner summary, a hot spot of the bench, not of transfers.
         const int owners = 40, accountsPerOwner = 5;
         var ownerBase = Random.Shared.NextInt64(1_000_000_000, 2_000_000_000) * 1000;
         var accounts = new List<(Guid Id, long Owner)>();
@@ -151,6 +153,47 @@ internal sealed class SystemBench(IServiceProvider services, TimeSpan duration, 
             await account.Deposit(owner, 1_000_000);
             accounts.Add((id, owner));
         }
+
+        return accounts;
+    }
+
+    /// <summary>
+    /// Balance reads (<c>IAccountGrain.GetView</c>) of 200 active accounts. In PostgreSQL mode each read first asks the
+    /// log for its stream's tail (one indexed read, usually empty), so that an activation the cluster has replaced (a paused
+    /// or cut-off silo) never answers an old balance: this measures what that costs, next to pgbench's select-only run.
+    /// </summary>
+    public async Task BalanceReadsAsync()
+    {
+        var accounts = await OpenAccountsAsync();
+        var reads = new StrongBox<long>();
+        await RunReadsAsync(accounts, Warmup, new StrongBox<long>());
+        await CpuMeter.ResetStatementStatsAsync(services);
+        var cpu = new CpuMeter();
+        var watch = Stopwatch.StartNew();
+        await RunReadsAsync(accounts, duration, reads);
+        Console.WriteLine($"durable balance reads through grains: {reads.Value / watch.Elapsed.TotalSeconds:F0}/s ({reads.Value} in {watch.Elapsed.TotalSeconds:F0} s, {concurrency} concurrent)");
+        Console.WriteLine($"  {cpu.PerOperation(reads.Value)}");
+    }
+
+    private async Task RunReadsAsync(List<(Guid Id, long Owner)> accounts, TimeSpan span, StrongBox<long> reads)
+    {
+        using var stop = new CancellationTokenSource(span);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                if (await _client.GetGrain<IAccountGrain>(accounts[random.Next(accounts.Count)].Id).GetView() is not null)
+                {
+                    Interlocked.Increment(ref reads.Value);
+                }
+            }
+        })));
+    }
+
+    public async Task TransfersAsync()
+    {
+        var accounts = await OpenAccountsAsync();
 
         // Warm-up first, not counted: the transfer path's code is compiled by the tiered JIT during its first seconds of
         // load, and with dynamic PGO it runs instrumented code until it is recompiled: on two busy cores ~9% of the
