@@ -57,7 +57,7 @@ public static class ReadYourWrites
     {
         private const int Capacity = 16_384;
 
-        // Key: the token's news part; value: when it was found held (Stopwatch timestamp). Cleared when full.
+        // Key: the token as sent; value: when its news writes were found held (Stopwatch timestamp). Cleared when full.
         private readonly ConcurrentDictionary<string, long> _held = new(StringComparer.Ordinal);
 
         public bool TryGet(string token, out long heldAt) => _held.TryGetValue(token, out heldAt);
@@ -203,17 +203,22 @@ public static class ReadYourWrites
         }
 
         var bound = context.RequestServices.GetRequiredService<IOptions<NewsOptions>>().Value.ReadYourWritesMilliseconds;
-        if (bound <= 0 || Parse(sent) is not { } token || token.News is not { Count: > 0 } news)
+        if (bound <= 0)
         {
-            return; // switched off, unreadable (ignored), or nothing the news lists show
+            return; // switched off
         }
 
-        var key = Format(new Token(token.WriterId, [.. news.Select(n => new Written.News(n))]));
+        // Keyed by the token as sent: an account write changes it, and costs one more look at the news read models.
         var held = context.RequestServices.GetRequiredService<HeldTokens>();
-        if (held.TryGet(key, out var heldAt))
+        if (held.TryGet(sent, out var heldAt))
         {
             context.Items[FreshAfterKey] = heldAt;
             return;
+        }
+
+        if (Parse(sent) is not { } token || token.News is not { Count: > 0 } news)
+        {
+            return; // unreadable (ignored), or nothing the news lists show
         }
 
         var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
@@ -238,7 +243,7 @@ public static class ReadYourWrites
         else if (writer is not null || !hasFacts)
         {
             // Remembered only when every part was checked (not when someone else's token skipped the lists).
-            held.Add(key, now);
+            held.Add(sent, now);
         }
 
         context.Items[FreshAfterKey] = now;
