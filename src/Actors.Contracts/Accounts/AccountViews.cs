@@ -116,10 +116,21 @@ public sealed record TransferView(
 /// <summary>The answer to a transfer request: the transfer, or the rule that refused to start it.</summary>
 [GenerateSerializer, Immutable, Alias("transfers.transfer-reply")]
 /// <param name="Position">The log position of a completed transfer's record, the first event of its commit (both accounts' legs follow it), else 0.</param>
+/// <param name="Legs">
+/// The version each account's stream reached with its leg, when this activation recorded the transfer (for
+/// read-your-writes: a read model holds the transfer once it holds that version); null when not known here.
+/// </param>
 public sealed record TransferReply(
     [property: Id(0)] TransferView? View,
     [property: Id(1)] Rejection? Rejection,
-    [property: Id(2)] long Position = 0);
+    [property: Id(2)] long Position = 0,
+    [property: Id(3)] IReadOnlyList<TransferLegVersion>? Legs = null);
+
+/// <summary>The version of <see cref="Account"/>'s stream right after its leg of a transfer was recorded.</summary>
+[GenerateSerializer, Immutable, Alias("transfers.transfer-leg-version")]
+public sealed record TransferLegVersion(
+    [property: Id(0)] Guid Account,
+    [property: Id(1)] long Version);
 
 /// <summary>One line of an account statement: a movement of money and the balance right after it.</summary>
 /// <param name="Kind"><c>deposit</c>, <c>withdrawal</c>, <c>transfer-out</c>, <c>transfer-in</c> or <c>refund</c>.</param>

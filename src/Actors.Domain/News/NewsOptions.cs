@@ -65,7 +65,8 @@ public sealed class NewsOptions
 
     /// <summary>
     /// Not a Lamernews constant: how long, at most, a read of a list or page by a client that has just written waits for
-    /// the read models to hold its write (read-your-writes over HTTP; 0: never waits). Past it the page is served as it is.
+    /// the read models to hold its write (read-your-writes, over HTTP and <c>/ws</c>, news and the bank accounts' list,
+    /// summary and statements; 0: never waits). Past it the read is served as it is.
     /// </summary>
     public int ReadYourWritesMilliseconds { get; set; } = 1000;
     public int ApiMaxNewsCount { get; set; } = 32;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Actors.Accounts;
+using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
 namespace Actors.Gateway.Accounts;
@@ -32,16 +33,28 @@ internal sealed record AccountError(int Status, string Title, string Detail, str
 /// </summary>
 internal sealed record AccountOutcome(AccountError? Error, object? Value, int Status = StatusCodes.Status200OK, string? Location = null, long Position = 0)
 {
+    /// <summary>What a command wrote, for read-your-writes (<see cref="ReadYourWrites"/>), and by whom.</summary>
+    public (long WriterId, IReadOnlyList<ReadYourWrites.Written> Entries)? Written { get; init; }
+
+    /// <summary>A read whose wait for the reader's writes ran out: it may lack some of them.</summary>
+    public bool Stale { get; init; }
+
     public static implicit operator AccountOutcome(AccountError error) => new(error, null);
 
     public static AccountOutcome Ok(object value, long position = 0) => new(null, value, Position: position);
+
+    /// <summary>As written by <paramref name="user"/>: the account write <paramref name="view"/> shows.</summary>
+    public AccountOutcome WrittenBy(SignedInUser user, AccountView view) =>
+        this with { Written = (user.Id, [new ReadYourWrites.Written.Account(view.Id, view.Version)]) };
 }
 
 /// <summary>
 /// The account and transfer commands and reads, once, for both doors (the REST routes of <see cref="AccountsApi"/> and
 /// the <c>/ws</c> protocol): shape checks of the input, the owner-only rule, then the grain. The caller has already
 /// established who the user is (and, over HTTP, the CSRF guard); <c>body</c> is the request's JSON object (the HTTP
-/// body, or a message's <c>data</c>).
+/// body, or a message's <c>data</c>). Commands name what they wrote (<see cref="AccountOutcome.Written"/>); the reads of
+/// read models (list, summary, statement) first wait for what the reader wrote (<see cref="ReadYourWrites"/>), when
+/// the door hands them its <c>wait</c>.
 /// </summary>
 internal static class AccountActions
 {
@@ -62,17 +75,44 @@ internal static class AccountActions
         var reply = await grains.GetGrain<IAccountGrain>(id).Open(user.Id, currency);
         return reply.Rejection is { } rejection
             ? AccountError.Rejected(rejection)
-            : new AccountOutcome(null, reply.View, StatusCodes.Status201Created, $"/api/accounts/{id}", reply.Position);
+            : new AccountOutcome(null, reply.View, StatusCodes.Status201Created, $"/api/accounts/{id}", reply.Position).WrittenBy(user, reply.View!);
     }
 
-    public static async Task<AccountOutcome> List(IGrainFactory grains, SignedInUser user)
+    public static async Task<AccountOutcome> List(IGrainFactory grains, SignedInUser user, ReadYourWrites.AccountsWait? wait = null)
     {
-        var summary = await grains.GetGrain<IOwnerAccountsGrain>(user.Id).GetSummary();
-        return AccountOutcome.Ok(summary.Accounts.Select(l => new AccountView(l.Id, user.Id, l.Currency, l.Balance, l.Version, l.Status, l.OpenedAt)).ToArray());
+        var (summary, stale) = await SummaryAfterAsync(grains, user, wait);
+        var list = summary.Accounts.Select(l => new AccountView(l.Id, user.Id, l.Currency, l.Balance, l.Version, l.Status, l.OpenedAt)).ToArray();
+        return AccountOutcome.Ok(list) with { Stale = stale };
     }
 
-    public static async Task<AccountOutcome> Summary(IGrainFactory grains, SignedInUser user) =>
-        AccountOutcome.Ok(await grains.GetGrain<IOwnerAccountsGrain>(user.Id).GetSummary());
+    public static async Task<AccountOutcome> Summary(IGrainFactory grains, SignedInUser user, ReadYourWrites.AccountsWait? wait = null)
+    {
+        var (summary, stale) = await SummaryAfterAsync(grains, user, wait);
+        return AccountOutcome.Ok(summary) with { Stale = stale };
+    }
+
+    /// <summary>
+    /// The owner's summary, once it holds the reader's own account writes: each account at least at its written version.
+    /// An account the reader opened is waited for until it appears; a transfer's target only when the summary shows it
+    /// (it may be someone else's, and would never appear).
+    /// </summary>
+    private static async Task<(OwnerAccountsSummary Summary, bool Stale)> SummaryAfterAsync(
+        IGrainFactory grains, SignedInUser user, ReadYourWrites.AccountsWait? wait)
+    {
+        var owner = grains.GetGrain<IOwnerAccountsGrain>(user.Id);
+        if (wait?.Token.AccountsOf(user.Id) is not { Count: > 0 } written)
+        {
+            return (await owner.GetSummary(), false); // nothing to wait for: the read alone
+        }
+
+        var (summary, held) = await ReadYourWrites.PollAsync(
+            owner.GetSummary,
+            summary => written.All(w => summary.Accounts.FirstOrDefault(l => l.Id == w.AccountId) is { } line ? line.Version >= w.Version : w.Target),
+            wait.Bound,
+            wait.Counter,
+            wait.Aborted);
+        return (summary, !held);
+    }
 
     public static async Task<AccountOutcome> Get(IGrainFactory grains, SignedInUser user, string? id, string? asOf)
     {
@@ -120,7 +160,7 @@ internal static class AccountActions
             return error;
         }
 
-        return Replied(await account!.Close(user.Id));
+        return Replied(user, await account!.Close(user.Id));
     }
 
     /// <summary>The account's events, as <see cref="AccountEventResponse"/>s.</summary>
@@ -138,7 +178,7 @@ internal static class AccountActions
             .ToArray());
     }
 
-    public static async Task<AccountOutcome> Statement(IGrainFactory grains, SignedInUser user, string? id)
+    public static async Task<AccountOutcome> Statement(IGrainFactory grains, SignedInUser user, string? id, ReadYourWrites.AccountsWait? wait = null)
     {
         var (account, _, error) = await OwnedAsync(grains, user, id);
         if (error is not null)
@@ -146,8 +186,14 @@ internal static class AccountActions
             return error;
         }
 
-        var statement = await grains.GetGrain<IAccountStatementGrain>(account!.GetPrimaryKey()).GetStatement();
-        return statement is null ? AccountError.NotFound("account") : AccountOutcome.Ok(statement);
+        var accountId = account!.GetPrimaryKey();
+        var statements = grains.GetGrain<IAccountStatementGrain>(accountId);
+        // The reader owns this account (checked above): every write of the reader's on it is waited for, a target's too.
+        var version = wait?.Token.AccountsOf(user.Id).Where(w => w.AccountId == accountId).Select(w => w.Version).DefaultIfEmpty().Max() ?? 0;
+        var (statement, held) = version <= 0
+            ? (await statements.GetStatement(), true) // nothing to wait for: the read alone
+            : await ReadYourWrites.PollAsync(statements.GetStatement, s => s is not null && s.Version >= version, wait!.Bound, wait.Counter, wait.Aborted);
+        return statement is null ? AccountError.NotFound("account") : AccountOutcome.Ok(statement) with { Stale = !held };
     }
 
     /// <summary>
@@ -203,7 +249,13 @@ internal static class AccountActions
 
         var view = reply.View! with { Id = id };
         return new AccountOutcome(
-            null, view, view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, $"/api/transfers/{id}", reply.Position);
+            null, view, view.Status == "pending" ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, $"/api/transfers/{id}", reply.Position)
+        {
+            // Both legs: the source is the caller's; the target may be anyone's (waited for only where the reader sees it).
+            Written = reply.Legs is { Count: > 0 } legs
+                ? (user.Id, [.. legs.Select(l => new ReadYourWrites.Written.Account(l.Account, l.Version, Target: l.Account != from))])
+                : null,
+        };
     }
 
     public static async Task<AccountOutcome> GetTransfer(IGrainFactory grains, SignedInUser user, string? id)
@@ -291,11 +343,11 @@ internal static class AccountActions
             return error!;
         }
 
-        return Replied(await move(account!, user.Id, amount));
+        return Replied(user, await move(account!, user.Id, amount));
     }
 
-    private static AccountOutcome Replied(AccountReply reply) =>
-        reply.Rejection is { } rejection ? AccountError.Rejected(rejection) : AccountOutcome.Ok(reply.View!, reply.Position);
+    private static AccountOutcome Replied(SignedInUser user, AccountReply reply) =>
+        reply.Rejection is { } rejection ? AccountError.Rejected(rejection) : AccountOutcome.Ok(reply.View!, reply.Position).WrittenBy(user, reply.View!);
 
     /// <summary>
     /// The account named by <paramref name="id"/> when <paramref name="user"/> owns it; otherwise the error: bad request

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Actors.Gateway.Hosting;
+using Actors.Gateway.News;
 using Actors.Accounts;
 using Microsoft.OpenApi;
 using static Actors.Gateway.Accounts.AccountsHttp;
@@ -34,7 +35,9 @@ public static class AccountsApi
 
         accounts.MapGet("", ListAccounts).WithName("ListAccounts")
             .WithSummary("The caller's accounts")
-            .WithDescription("From the owner read model (updated by account events within milliseconds).")
+            .WithDescription(
+                "From the owner read model (updated by account events within milliseconds). A request carrying the caller's " +
+                "written token (cookie 'written' or header X-Actors-Written, as the writes answer) first waits for those writes.")
             .Produces<AccountView[]>().ProducesProblem(401);
 
         accounts.MapGet("/summary", Summary).WithName("GetAccountsSummary")
@@ -102,13 +105,13 @@ public static class AccountsApi
     private static async Task<IResult> ListAccounts(HttpContext context, IGrainFactory grains)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        return error ?? ToHttp(context, await AccountActions.List(grains, user!));
+        return error ?? ToHttp(context, await AccountActions.List(grains, user!, ReadYourWrites.AccountsWaitOf(context)));
     }
 
     private static async Task<IResult> Summary(HttpContext context, IGrainFactory grains)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        return error ?? ToHttp(context, await AccountActions.Summary(grains, user!));
+        return error ?? ToHttp(context, await AccountActions.Summary(grains, user!, ReadYourWrites.AccountsWaitOf(context)));
     }
 
     private static async Task<IResult> GetAccount(HttpContext context, IGrainFactory grains, string id, string? asOf)
@@ -144,7 +147,7 @@ public static class AccountsApi
     private static async Task<IResult> Statement(HttpContext context, IGrainFactory grains, string id)
     {
         var (user, error) = await CallerAsync(context, changesState: false);
-        return error ?? ToHttp(context, await AccountActions.Statement(grains, user!, id));
+        return error ?? ToHttp(context, await AccountActions.Statement(grains, user!, id, ReadYourWrites.AccountsWaitOf(context)));
     }
 
     private static async Task<IResult> StartTransfer(HttpContext context, IGrainFactory grains)

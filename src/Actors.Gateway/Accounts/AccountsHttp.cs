@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Actors.Accounts;
 using Actors.Gateway.Input;
+using Actors.Gateway.News;
 using Actors.Gateway.Users;
 
 namespace Actors.Gateway.Accounts;
@@ -34,8 +35,9 @@ internal static class AccountsHttp
 
     /// <summary>
     /// The HTTP door's answer to an <see cref="AccountOutcome"/>: ProblemDetails with the stable code, or the value with
-    /// its status, <c>Location</c> for something created, and <c>X-Event-Position</c> (as on <c>/api/*</c>) when the
-    /// command caused events.
+    /// its status, <c>Location</c> for something created, <c>X-Event-Position</c> (as on <c>/api/*</c>) when the
+    /// command caused events, the read-your-writes token of what it wrote, and <c>X-Actors-Stale</c> for a read whose
+    /// wait for the reader's writes ran out.
     /// </summary>
     public static IResult ToHttp(HttpContext context, AccountOutcome outcome)
     {
@@ -52,6 +54,16 @@ internal static class AccountsHttp
         if (outcome.Position > 0)
         {
             context.Response.Headers["X-Event-Position"] = outcome.Position.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (outcome.Written is var (writer, written))
+        {
+            ReadYourWrites.Remember(context, writer, written);
+        }
+
+        if (outcome.Stale)
+        {
+            context.Response.Headers[ReadYourWrites.StaleHeader] = "1";
         }
 
         return Results.Json(outcome.Value, Json, statusCode: outcome.Status);

@@ -9,6 +9,7 @@ public static class NewsServiceExtensions
     {
         builder.Services.AddSingleton<NewsPageCache>();
         builder.Services.AddSingleton<ReadYourWrites.HeldTokens>();
+        builder.Services.AddSingleton<ReadYourWrites.Waits>();
         builder.Services.AddOptions<Lamernews.LamernewsOptions>().Bind(builder.Configuration.GetSection(Lamernews.LamernewsOptions.Section));
         builder.Services.AddTrendingOptions(builder.Configuration); // Trending: checked at start (bad windows: a sentence, no start)
         builder.Services.AddSingleton<TrendingReader>();

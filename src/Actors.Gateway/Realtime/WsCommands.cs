@@ -40,14 +40,14 @@ internal static class WsCommands
 
         // The account commands: the REST routes' JSON body is the message's data, the route's {id} its "account".
         ["account.open"] = Account((grains, user, data) => AccountActions.Open(grains, user, data)),
-        ["account.list"] = Account((grains, user, _) => AccountActions.List(grains, user)),
-        ["account.summary"] = Account((grains, user, _) => AccountActions.Summary(grains, user)),
+        ["account.list"] = Account((grains, user, _, wait) => AccountActions.List(grains, user, wait)),
+        ["account.summary"] = Account((grains, user, _, wait) => AccountActions.Summary(grains, user, wait)),
         ["account.get"] = Account((grains, user, data) => AccountActions.Get(grains, user, StringOf(data, "account"), AsOf(data))),
         ["account.deposit"] = Account((grains, user, data) => AccountActions.Deposit(grains, user, StringOf(data, "account"), data)),
         ["account.withdraw"] = Account((grains, user, data) => AccountActions.Withdraw(grains, user, StringOf(data, "account"), data)),
         ["account.close"] = Account((grains, user, data) => AccountActions.Close(grains, user, StringOf(data, "account"))),
         ["account.history"] = Account((grains, user, data) => AccountActions.History(grains, user, StringOf(data, "account"))),
-        ["account.statement"] = Account((grains, user, data) => AccountActions.Statement(grains, user, StringOf(data, "account"))),
+        ["account.statement"] = Account((grains, user, data, wait) => AccountActions.Statement(grains, user, StringOf(data, "account"), wait)),
         ["transfer.create"] = Account((grains, user, data) => AccountActions.StartTransfer(grains, user, data)),
         ["transfer.get"] = Account((grains, user, data) => AccountActions.GetTransfer(grains, user, StringOf(data, "id"))),
     }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -71,6 +71,11 @@ internal static class WsCommands
             }
 
             var outcome = await action(session.Grains, user, read(data));
+            if (outcome.Written is var (writer, written))
+            {
+                session.Remember(writer, [new ReadYourWrites.Written.News(written)]);
+            }
+
             return outcome.Error is { } error ? Pushes.Error(id, error) : Pushes.Ok(id, outcome.Result, outcome.Position);
         };
 
@@ -79,6 +84,13 @@ internal static class WsCommands
     /// account is "No such account.", like a missing one), the same JSON.
     /// </summary>
     private static Handler Account(Func<IGrainFactory, SignedInUser, JsonElement, Task<AccountOutcome>> action) =>
+        Account((grains, user, data, _) => action(grains, user, data));
+
+    /// <summary>
+    /// As above, for a read of a read model: it waits for what this socket wrote (as an HTTP read waits for its token;
+    /// the reply's shape is the same, a read whose wait ran out is answered as it is). A command's writes are remembered.
+    /// </summary>
+    private static Handler Account(Func<IGrainFactory, SignedInUser, JsonElement, ReadYourWrites.AccountsWait?, Task<AccountOutcome>> action) =>
         async (session, id, data) =>
         {
             if (await session.UserAsync() is not { } user)
@@ -86,7 +98,12 @@ internal static class WsCommands
                 return Pushes.Error(id, NotAuthenticated);
             }
 
-            var outcome = await action(session.Grains, user, data);
+            var outcome = await action(session.Grains, user, data, session.AccountsWait());
+            if (outcome.Written is var (writer, written))
+            {
+                session.Remember(writer, written);
+            }
+
             return outcome.Error is { } error
                 ? Pushes.Error(id, error.Detail, error.Code)
                 : Pushes.Ok(id, outcome.Value, outcome.Position, AccountsHttp.Json);

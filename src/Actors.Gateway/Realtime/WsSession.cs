@@ -3,11 +3,15 @@ using System.Text;
 using Actors.Accounts;
 using Actors.Gateway.News;
 using Actors.Gateway.Users;
+using Actors.News;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Gateway.Realtime;
 
 /// <summary>
-/// What the <c>/ws</c> commands of one socket act on: who is signed in (its token) and which channels it follows.
+/// What the <c>/ws</c> commands of one socket act on: who is signed in (its token), which channels it follows, and
+/// what it wrote lately (read-your-writes: the socket is a session of its own, so it keeps in memory the token an HTTP
+/// client keeps in a cookie, and its reads of read models wait for it the same way, <see cref="ReadYourWrites"/>).
 /// Owned by its <see cref="RealtimeConnection"/>, used from its receive loop (one message at a time); except that an
 /// <c>account.&lt;id&gt;</c> channel is dropped from wherever <see cref="SessionSignals"/> reports that the session it
 /// was granted under ended (logout, password change, reset), hence the lock around the subscriptions.
@@ -21,8 +25,21 @@ internal sealed class WsSession(IServiceProvider services, RealtimeHub hub, Outb
     private readonly Lock _gate = new();
     private readonly SessionSignals? _signals = services.GetService<SessionSignals>();
     private string? _token = token;
+    private readonly int _readYourWritesBound = services.GetRequiredService<IOptions<NewsOptions>>().Value.ReadYourWritesMilliseconds;
+    private readonly ReadYourWrites.Waits _waits = services.GetRequiredService<ReadYourWrites.Waits>();
+    private ReadYourWrites.Token? _written; // used from the receive loop only, like the commands that change it
 
     public IGrainFactory Grains { get; } = services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Remembers what a command of this socket wrote (the last few writes of one user, as the HTTP token).</summary>
+    public void Remember(long writerId, IReadOnlyList<ReadYourWrites.Written> written) =>
+        _written = ReadYourWrites.Token.With(_written, writerId, written);
+
+    /// <summary>What an account read of this socket waits for; null (nothing to do) before any account write, or when switched off.</summary>
+    public ReadYourWrites.AccountsWait? AccountsWait() =>
+        _readYourWritesBound > 0 && _written is { } written && written.Entries.Any(e => e is ReadYourWrites.Written.Account)
+            ? new ReadYourWrites.AccountsWait(written, _readYourWritesBound, _waits, CancellationToken.None)
+            : null;
 
     /// <summary>The user of this socket now: the token is checked on every command, so a logout ends the socket's rights too.</summary>
     public Task<SignedInUser?> UserAsync() => services.AuthenticateTokenAsync(_token);

@@ -26,6 +26,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 {
     private const int MaxAttempts = 3;
     private bool _recordedHere; // this activation recorded the transfer (not merely found it)
+    private Dictionary<Guid, long>? _legVersions; // what this activation's commits made each account's stream reach
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -61,7 +62,10 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
             DeactivateOnIdle();
         }
 
-        return new TransferReply(State.ToView(Version), null, State.Step == TransferStep.Completed ? Position : 0);
+        var completed = State.Step == TransferStep.Completed;
+        return new TransferReply(
+            State.ToView(Version), null, completed ? Position : 0,
+            completed ? _legVersions?.Select(l => new TransferLegVersion(l.Key, l.Value)).ToArray() : null);
     }
 
     public async Task<TransferView?> GetView()
@@ -146,6 +150,7 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
 
             if (outcome.Recorded is { } recorded)
             {
+                RememberLegs(legs, recorded);
                 await LearnAsync(recorded[0], name);
                 _recordedHere = true;
                 return null;
@@ -167,6 +172,19 @@ public sealed class TransferGrain([FromKeyedServices(DomainClock.Key)] TimeProvi
             }
 
             await CatchUpAsync();
+        }
+    }
+
+    /// <summary>Keeps the version each leg's events took its account's stream to (the recorded lists follow the legs' order).</summary>
+    private void RememberLegs(IReadOnlyList<TransferLeg> legs, IReadOnlyList<IReadOnlyList<RecordedEvent>> recorded)
+    {
+        for (var i = 0; i < legs.Count && i + 1 < recorded.Count; i++)
+        {
+            if (recorded[i + 1] is [.., var last])
+            {
+                _legVersions ??= [];
+                _legVersions[legs[i].Account] = Math.Max(_legVersions.GetValueOrDefault(legs[i].Account), last.Version);
+            }
         }
     }
 

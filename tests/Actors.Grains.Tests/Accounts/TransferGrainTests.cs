@@ -44,6 +44,25 @@ public class TransferGrainTests(ClusterFixture fixture)
         Assert.All(source.Concat(target), e => Assert.Equal(AccountIds.TransferStreamOf(id), e.CausationId));
     }
 
+    [Fact]
+    public async Task A_completed_transfer_answers_the_version_each_account_reached_with_its_leg_and_a_failed_one_none()
+    {
+        var owner = FreshOwner();
+        var from = await Grains.Open(owner, deposit: 1_000);
+        var to = await Grains.Open(FreshOwner());
+
+        var moved = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 300, owner);
+        var refused = await Grains.GetGrain<ITransferGrain>(FreshTransferId()).Start(from.GetPrimaryKey(), to.GetPrimaryKey(), 5_000, owner);
+
+        // The versions read models compare with: the source's third event (opened, deposited, sent), the target's second.
+        Assert.Equal(
+            [new TransferLegVersion(from.GetPrimaryKey(), 3), new TransferLegVersion(to.GetPrimaryKey(), 2)],
+            moved.Legs!.OrderByDescending(l => l.Version).ToArray());
+        Assert.Equal((3L, 2L), ((await from.GetView())!.Version, (await to.GetView())!.Version));
+        Assert.Equal("failed", refused.View!.Status);
+        Assert.Null(refused.Legs);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
