@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Actors.Accounts;
+using Actors.Gateway.Accounts;
+using Actors.Gateway.News;
 using static Actors.Gateway.Web.Html;
 using static Actors.Gateway.Web.Layout;
 
@@ -17,7 +19,9 @@ internal static class AccountPages
             return Results.Redirect("/login");
         }
 
-        var summary = await page.Grains().GetGrain<IOwnerAccountsGrain>(page.User.Id).GetSummary();
+        // As the API's: after the reader's own writes (read-your-writes), so a deposit made by the page's form shows at once.
+        var read = await AccountActions.Summary(page.Grains(), page.User, ReadYourWrites.AccountsWaitOf(context));
+        var summary = (OwnerAccountsSummary)read.Value!;
         var html = new StringBuilder("<h2>Your accounts</h2><table class=\"accounts\"><tr><th>account</th><th>currency</th><th>balance</th><th>status</th><th></th></tr>");
         foreach (var account in summary.Accounts)
         {
@@ -45,8 +49,7 @@ internal static class AccountPages
         }
 
         // Someone else's account looks exactly like a missing one.
-        if (!Guid.TryParse(id, out var accountId)
-            || await page.Grains().GetGrain<IAccountStatementGrain>(accountId).GetStatement() is not { } statement
+        if (await AccountActions.Statement(page.Grains(), page.User, id, ReadYourWrites.AccountsWaitOf(context)) is not { Value: AccountStatement statement }
             || statement.Owner != page.User.Id)
         {
             return NotFound(page, "No such account.");

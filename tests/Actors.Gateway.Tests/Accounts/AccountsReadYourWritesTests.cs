@@ -167,6 +167,24 @@ public class AccountsReadYourWritesTests(GatewayFactory gateway) : AccountsApiTe
         Assert.False(response.Headers.Contains(ReadYourWrites.Header));
     }
 
+    [Fact]
+    public async Task Given_a_browser_that_pays_in_when_it_loads_its_accounts_page_or_the_statement_page_at_once_then_each_shows_the_new_balance()
+    {
+        var (client, _, _) = await SignedInUser();
+        var account = await OpenAccount(client);
+
+        for (var round = 1; round <= 100; round++)
+        {
+            await Write(client, $"/api/accounts/{account}/deposit", new { amount = 100 });
+            var balance = $"{round}.00";
+
+            var accounts = await client.GetStringAsync("/accounts");
+            Assert.Contains($"<td class=\"balance\">{balance}</td>", accounts, StringComparison.Ordinal);
+            var statement = await client.GetStringAsync($"/accounts/{account}");
+            Assert.Contains($"data-account-id=\"{account}\">{balance}</b>", statement, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<JsonElement> Write(HttpClient client, string path, object body)
     {
         using var response = await client.PostAsJsonAsync(path, body);
