@@ -105,38 +105,22 @@ public static class UnavailableStorageExtensions
         IsStorageUnavailable(e) ? Unavailability.Storage : IsUnconfirmed(e) ? Unavailability.Unconfirmed : null;
 
     /// <summary>A response that never came (timeout), a silo declared dead, or a message the cluster could not deliver.</summary>
-    private static bool IsUnconfirmed(Exception? e)
-    {
-        for (var depth = 0; e is not null && depth < 8; depth++)
-        {
-            switch (e)
-            {
-                case TimeoutException or OrleansMessageRejectionException:
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsUnconfirmed):
-                    return true;
-            }
-
-            e = e.InnerException;
-        }
-
-        return false;
-    }
+    private static bool IsUnconfirmed(Exception e) => Wraps(e, x => x is TimeoutException or OrleansMessageRejectionException);
 
     /// <summary>
     /// Whether <paramref name="e"/> (or an exception it wraps: activation failures, aggregates) says the database is
     /// unreachable.
     /// </summary>
-    public static bool IsStorageUnavailable(Exception? e)
+    public static bool IsStorageUnavailable(Exception e) => Wraps(e, x => x is EventLogUnavailableException or NpgsqlException);
+
+    /// <summary>Whether <paramref name="e"/>, or an exception it wraps (inner ones, an aggregate's), is a <paramref name="kind"/>.</summary>
+    private static bool Wraps(Exception? e, Func<Exception, bool> kind)
     {
         for (var depth = 0; e is not null && depth < 8; depth++)
         {
-            switch (e)
+            if (kind(e) || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(inner => Wraps(inner, kind))))
             {
-                case EventLogUnavailableException or NpgsqlException:
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsStorageUnavailable):
-                    return true;
+                return true;
             }
 
             e = e.InnerException;

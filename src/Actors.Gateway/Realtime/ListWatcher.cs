@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Actors.EventSourcing;
+using Actors.News;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Gateway.Realtime;
@@ -298,6 +299,18 @@ internal abstract class ListWatcher<TItem>(RealtimeHub hub, IOptions<RealtimeOpt
 
             json.WriteEndArray();
         });
+
+    /// <summary>The fields of a news line every list shows, as the Lamernews API names them.</summary>
+    protected static void WriteNews(Utf8JsonWriter json, NewsView news)
+    {
+        json.WriteString("title", news.Title);
+        json.WriteString("url", news.Url);
+        json.WriteNumber("ctime", news.CreatedAt);
+        json.WriteNumber("up", news.Up);
+        json.WriteNumber("down", news.Down);
+        json.WriteNumber("comments", news.Comments);
+        json.WriteString("username", news.Username);
+    }
 
     private void WriteItem(Utf8JsonWriter json, TItem item, int rank, bool full)
     {

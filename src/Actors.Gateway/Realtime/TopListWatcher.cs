@@ -46,13 +46,7 @@ internal sealed class TopListWatcher(
 
     protected override void WriteFields(Utf8JsonWriter json, NewsView news)
     {
-        json.WriteString("title", news.Title);
-        json.WriteString("url", news.Url);
-        json.WriteNumber("ctime", news.CreatedAt);
-        json.WriteNumber("up", news.Up);
-        json.WriteNumber("down", news.Down);
-        json.WriteNumber("comments", news.Comments);
-        json.WriteString("username", news.Username);
+        WriteNews(json, news);
         json.WriteNumber("score", Math.Round(news.Score, 6));
     }
 }

@@ -37,14 +37,7 @@ internal sealed class TrendingWatcher(
 
     protected override void WriteFields(Utf8JsonWriter json, TrendingItem item)
     {
-        var news = item.News;
         json.WriteNumber("activity", item.Activity);
-        json.WriteString("title", news.Title);
-        json.WriteString("url", news.Url);
-        json.WriteNumber("ctime", news.CreatedAt);
-        json.WriteNumber("up", news.Up);
-        json.WriteNumber("down", news.Down);
-        json.WriteNumber("comments", news.Comments);
-        json.WriteString("username", news.Username);
+        WriteNews(json, item.News);
     }
 }
