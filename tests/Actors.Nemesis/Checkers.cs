@@ -13,8 +13,11 @@ public sealed class CheckResult(string name, string what)
     public List<string> Anomalies { get; } = [];
     public List<string> Notes { get; } = [];
 
+    /// <summary>Part of the check could not be finished (a search past its budget): neither a pass nor an anomaly.</summary>
+    public bool Undecided { get; set; }
+
     public override string ToString() =>
-        $"{(Anomalies.Count == 0 ? "ok  " : "FAIL")} {Name}: {What}; {Anomalies.Count} anomalies" +
+        $"{(Anomalies.Count > 0 ? "FAIL" : Undecided ? "OPEN" : "ok  ")} {Name}: {What}; {Anomalies.Count} anomalies" +
         string.Concat(Notes.Select(n => $"\n       note: {n}")) +
         string.Concat(Anomalies.Take(20).Select(a => $"\n     ! {a}")) +
         (Anomalies.Count > 20 ? $"\n     ! ... and {Anomalies.Count - 20} more" : "");
@@ -490,6 +493,7 @@ public static class Checkers
             states += verdict.States;
             if (verdict.Undecided)
             {
+                result.Undecided = true;
                 result.Notes.Add($"account {account}: undecided after {verdict.States} states ({history.Count} operations)");
             }
             else if (!verdict.Linearizable)
