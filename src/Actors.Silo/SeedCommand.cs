@@ -2,6 +2,7 @@ using System.Globalization;
 using Actors.Hosting;
 using Actors.Seeding;
 using Actors.Users;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Silo;
 
@@ -35,6 +36,8 @@ public static class SeedCommand
         }
 
         var builder = Host.CreateApplicationBuilder([]);
+        // A command prints its own progress and report: the host's start and stop lines would only interleave with them.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (builder.Configuration.PostgresConnectionString() is null)
         {
             await Console.Error.WriteLineAsync($"seed: set ConnectionStrings__Postgres (the PostgreSQL site to seed).{Environment.NewLine}{Usage}");

@@ -4,6 +4,7 @@ using Actors.News;
 using Actors.Seeding;
 using Actors.Seeding.Lamernews;
 using Actors.Users;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -68,6 +69,8 @@ public static class ImportLamernewsCommand
         }
 
         var builder = Host.CreateApplicationBuilder([]);
+        // A command prints its own progress and report: the host's start and stop lines would only interleave with them.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (!dryRun && builder.Configuration.PostgresConnectionString() is null)
         {
             return await BadArgumentsAsync("set ConnectionStrings__Postgres (the PostgreSQL database to import into), or use --dry-run.");
