@@ -290,11 +290,14 @@ public static class Checkers
 
     public static CheckResult TransfersEnd(IReadOnlyList<LogicalTransfer> transfers, double lastHealed, TimeSpan bound, IReadOnlyDictionary<string, double> sweptAt, FinalState final)
     {
-        var result = new CheckResult("transfers end", $"{transfers.Count} transfers end (an answer or a final status) within {bound.TotalSeconds:0} s after the cluster was last whole ({lastHealed / 1000:0.0} s) or after they began");
+        var result = new CheckResult("transfers end", "");
+        var longest = 0.0;
         foreach (var transfer in transfers)
         {
             var ended = Math.Min(transfer.Complete, sweptAt.GetValueOrDefault(transfer.Id, double.PositiveInfinity));
-            var due = Math.Max(lastHealed, transfer.Invoke) + bound.TotalMilliseconds;
+            var from = Math.Max(lastHealed, transfer.Invoke);
+            longest = Math.Max(longest, ended - from);
+            var due = from + bound.TotalMilliseconds;
             if (ended > due)
             {
                 var status = final.TransferStatus.GetValueOrDefault(transfer.Id, "?");
@@ -305,6 +308,8 @@ public static class Checkers
 
         var pending = final.TransferStatus.Where(s => s.Value == "pending").ToArray();
         result.Anomalies.AddRange(pending.Select(p => $"transfer {p.Key} still pending at the end"));
+        result.What = $"{transfers.Count} transfers end (an answer or a final status) within {bound.TotalSeconds:0} s after the cluster was " +
+                      $"last whole ({lastHealed / 1000:0.0} s) or after they began (the longest: {(double.IsInfinity(longest) ? "never" : $"{longest / 1000:0.0} s")})";
         return result;
     }
 
