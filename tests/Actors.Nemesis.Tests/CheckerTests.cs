@@ -54,6 +54,48 @@ public sealed class CheckerTests
         Assert.Single(check.Anomalies);
     }
 
+    /// <summary>A's stream: a deposit of 100 (version 1), then one of 50 (version 2).</summary>
+    private static Checkers.LogFacts TwoDeposits()
+    {
+        var log = new List<RecordedEvent>
+        {
+            new($"accounts-{A:N}", 1, 1, Guid.NewGuid(), DateTimeOffset.UnixEpoch, null, null, new MoneyDeposited(A, 100, 1, DateTimeOffset.UnixEpoch)),
+            new($"accounts-{A:N}", 2, 2, Guid.NewGuid(), DateTimeOffset.UnixEpoch, null, null, new MoneyDeposited(A, 50, 1, DateTimeOffset.UnixEpoch)),
+        };
+        return Checkers.LogFacts.Of(log);
+    }
+
+    [Fact]
+    public void Given_a_read_at_a_version_older_than_a_deposit_acknowledged_before_it_began_then_in_log_order_it_is_stale()
+    {
+        var ops = new[] { Deposit(1, 0, 5, 100), Deposit(2, 10, 15, 50), Read(3, 20, 30, 100) with { Version = 1 } };
+
+        var check = Checkers.InLogOrder(ops, [], TwoDeposits());
+
+        Assert.Contains(check.Anomalies, a => a.Contains("op #3 read", StringComparison.Ordinal) && a.Contains("versions 2..", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_reads_within_their_windows_at_the_logs_balances_then_in_log_order_nothing_is_wrong_but_a_wrong_balance_is()
+    {
+        var ops = new[] { Deposit(1, 0, 5, 100), Deposit(2, 10, 15, 50), Read(3, 12, 30, 100) with { Version = 1 }, Read(4, 20, 30, 150) with { Version = 2 } };
+        Assert.Empty(Checkers.InLogOrder(ops, [], TwoDeposits()).Anomalies);
+
+        var wrong = Checkers.InLogOrder([.. ops, Read(5, 40, 50, 100) with { Version = 2 }], [], TwoDeposits());
+        Assert.Contains(wrong.Anomalies, a => a.Contains("op #5 read", StringComparison.Ordinal) && a.Contains("the log 150", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_withdrawal_refused_for_funds_while_every_possible_balance_covered_it_then_in_log_order_the_refusal_is_wrong()
+    {
+        var refused = new Op(3, "c1", "withdraw", 20, 30, Outcome.Fail, A, Amount: 120, Error: "insufficient-funds");
+
+        var check = Checkers.InLogOrder([Deposit(1, 0, 5, 100), Deposit(2, 10, 15, 50), refused], [], TwoDeposits());
+
+        Assert.Contains(check.Anomalies, a => a.Contains("op #3 withdrawal of 120", StringComparison.Ordinal));
+        Assert.Empty(Checkers.InLogOrder([Deposit(1, 0, 5, 100), Deposit(2, 10, 25, 50), refused with { Amount = 110 }], [], TwoDeposits()).Anomalies);
+    }
+
     [Fact]
     public void Given_a_log_where_one_transfer_id_is_sent_twice_then_it_moved_money_more_than_once()
     {

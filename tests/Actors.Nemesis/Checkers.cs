@@ -73,6 +73,7 @@ public static class Checkers
             TransferOnce(transfers, facts),
             Acknowledged(ops, transfers, final, facts),
             Linearizable(ops, transfers),
+            InLogOrder(ops, transfers, facts),
         ];
     }
 
@@ -88,6 +89,9 @@ public static class Checkers
         public Dictionary<Guid, List<(long Version, long Position, long Balance)>> Balances { get; } = [];
         public Dictionary<(Guid, long), int> Deposits { get; } = [];
         public Dictionary<(Guid, long), int> Withdrawals { get; } = [];
+
+        /// <summary>The version each write reached on an account's stream: <c>deposit {amount}</c>, <c>withdraw {amount}</c>, <c>transfer {id}</c>.</summary>
+        public Dictionary<(Guid Account, string Write), long> WriteVersions { get; } = [];
         public Dictionary<string, List<TransferSent>> Sent { get; } = [];
         public Dictionary<string, List<TransferCredited>> Credited { get; } = [];
         public Dictionary<string, int> Made { get; } = [];
@@ -114,15 +118,18 @@ public static class Checkers
                         Move(d.AccountId, d.Amount);
                         facts.DepositedTotal += d.Amount;
                         Count(facts.Deposits, (d.AccountId, d.Amount));
+                        facts.WriteVersions[(d.AccountId, $"deposit {d.Amount}")] = e.Version;
                         break;
                     case MoneyWithdrawn w:
                         Move(w.AccountId, -w.Amount);
                         facts.WithdrawnTotal += w.Amount;
                         Count(facts.Withdrawals, (w.AccountId, w.Amount));
+                        facts.WriteVersions[(w.AccountId, $"withdraw {w.Amount}")] = e.Version;
                         break;
                     case TransferSent s:
                         Move(s.AccountId, -s.Amount);
                         Add(facts.Sent, ClientId(s.TransferId), s);
+                        facts.WriteVersions[(s.AccountId, $"transfer {ClientId(s.TransferId)}")] = e.Version;
                         Leg(ClientId(s.TransferId), -s.Amount);
                         break;
                     case TransferDebited s:
@@ -132,6 +139,7 @@ public static class Checkers
                     case TransferCredited c:
                         Move(c.AccountId, c.Amount);
                         Add(facts.Credited, ClientId(c.TransferId), c);
+                        facts.WriteVersions[(c.AccountId, $"transfer {ClientId(c.TransferId)}")] = e.Version;
                         Leg(ClientId(c.TransferId), c.Amount);
                         break;
                     case TransferRefunded r:
@@ -509,5 +517,164 @@ public static class Checkers
 
         result.What = $"{perAccount.Count} accounts, {perAccount.Values.Sum(h => h.Count)} operations ({perAccount.Values.Sum(h => h.Count(o => o.What.StartsWith("read", StringComparison.Ordinal)))} reads), {states} states searched";
         return result;
+    }
+
+    /// <summary>
+    /// Per account, every balance read and every refusal for lack of funds against the order the log gave the writes,
+    /// which is the order they took effect in: each write is placed by its version on the account's stream (unknown ones
+    /// too, when the log has them; deposit and withdrawal amounts are unique in a run), and an operation can only have
+    /// seen versions from the last write acknowledged before it began (<c>lo</c>) to the last before the first write that
+    /// began after it ended (<c>hi</c>). A read answers its version: it must lie in that range and its balance must be the
+    /// log's at that version; a refusal must find a balance below its amount in the range. The writes' own versions must
+    /// follow real time. This decides every read in linear time where the search over all orders
+    /// (<see cref="Linearizable"/>) can run out of budget on a long run's busiest accounts.
+    /// </summary>
+    public static CheckResult InLogOrder(IReadOnlyList<Op> ops, IReadOnlyList<LogicalTransfer> transfers, LogFacts facts)
+    {
+        var writes = new Dictionary<Guid, List<(long Version, double Invoke, double Complete, string What)>>();
+        void Write(Guid account, string key, double invoke, double complete, string what)
+        {
+            if (facts.WriteVersions.TryGetValue((account, key), out var version))
+            {
+                if (!writes.TryGetValue(account, out var list))
+                {
+                    writes[account] = list = [];
+                }
+
+                list.Add((version, invoke, complete, what));
+            }
+        }
+
+        foreach (var o in ops.Where(o => o.Outcome != Outcome.Fail && o.Account is not null))
+        {
+            var complete = o.Outcome == Outcome.Info ? double.PositiveInfinity : o.Complete;
+            if (o.Kind is "deposit" or "withdraw")
+            {
+                Write(o.Account!.Value, $"{o.Kind} {o.Amount}", o.Invoke, complete, $"#{o.Index} {o.Kind} {o.Amount}");
+            }
+        }
+
+        foreach (var t in transfers.Where(t => t.Moved != false))
+        {
+            Write(t.From, $"transfer {t.Id}", t.Invoke, t.Complete, $"transfer {t.Id} out");
+            Write(t.To, $"transfer {t.Id}", t.Invoke, t.Complete, $"transfer {t.Id} in");
+        }
+
+        var result = new CheckResult("balances in the log's order", "");
+        var byComplete = new Dictionary<Guid, (double[] Complete, long[] MaxVersion)>();
+        var byInvoke = new Dictionary<Guid, (double[] Invoke, long[] MinVersion)>();
+        foreach (var (account, list) in writes)
+        {
+            // lo: the highest version among writes completed before a time (prefix maxima by completion).
+            var c = list.OrderBy(w => w.Complete).ToArray();
+            var maxVersion = new long[c.Length];
+            for (var i = 0; i < c.Length; i++)
+            {
+                maxVersion[i] = Math.Max(i > 0 ? maxVersion[i - 1] : 0, c[i].Version);
+            }
+
+            byComplete[account] = ([.. c.Select(w => w.Complete)], maxVersion);
+            // hi: below the lowest version among writes invoked after a time (suffix minima by invocation).
+            var v = list.OrderBy(w => w.Invoke).ToArray();
+            var minVersion = new long[v.Length];
+            for (var i = v.Length - 1; i >= 0; i--)
+            {
+                minVersion[i] = Math.Min(i < v.Length - 1 ? minVersion[i + 1] : long.MaxValue, v[i].Version);
+            }
+
+            byInvoke[account] = ([.. v.Select(w => w.Invoke)], minVersion);
+        }
+
+        (long Lo, long Hi) Range(Guid account, double invoke, double complete)
+        {
+            if (!byComplete.TryGetValue(account, out var done))
+            {
+                return (0, long.MaxValue);
+            }
+
+            var before = UpperBound(done.Complete, invoke) - 1; // completed before the operation began
+            var (starts, minVersion) = byInvoke[account];
+            var after = UpperBound(starts, complete); // began after the operation ended
+            return (before >= 0 ? done.MaxVersion[before] : 0, after < starts.Length ? minVersion[after] - 1 : long.MaxValue);
+        }
+
+        int reads = 0, refusals = 0;
+        foreach (var o in ops.Where(o => o.Account is not null))
+        {
+            var account = o.Account!.Value;
+            if (o is { Kind: "read", Outcome: Outcome.Ok, Value: { } value, Version: { } version })
+            {
+                reads++;
+                var (lo, hi) = Range(account, o.Invoke, o.Complete);
+                if (version < lo || version > hi)
+                {
+                    result.Anomalies.Add($"op #{o.Index} read of {account} saw version {version}, but only versions {lo}..{(hi == long.MaxValue ? "" : hi)} were possible during it");
+                }
+                else if (facts.BalanceAt(account, version) is { } logged && logged != value)
+                {
+                    result.Anomalies.Add($"op #{o.Index} read of {account} saw {value} at version {version}, the log {logged}");
+                }
+            }
+            else if (o is { Kind: "withdraw", Outcome: Outcome.Fail } && (o.Error?.Contains("insufficient", StringComparison.Ordinal) ?? false))
+            {
+                Refusal(account, o.Invoke, o.Complete, o.Amount, $"op #{o.Index} withdrawal");
+            }
+        }
+
+        // A transfer is decided once, in any of its attempts: its window runs from the first to the answer.
+        foreach (var t in transfers.Where(t => t.RefusedForFunds))
+        {
+            Refusal(t.From, t.Invoke, t.Complete, t.Amount, $"transfer {t.Id}");
+        }
+
+        void Refusal(Guid account, double invoke, double complete, long amount, string what)
+        {
+            refusals++;
+            var (lo, hi) = Range(account, invoke, complete);
+            var moves = facts.Balances.GetValueOrDefault(account) ?? [];
+            var possible = new[] { facts.BalanceAt(account, lo) ?? 0 }.Concat(moves.Where(m => m.Version > lo && m.Version <= hi).Select(m => m.Balance));
+            if (!possible.Any(b => b < amount))
+            {
+                result.Anomalies.Add($"{what} of {amount} from {account} refused for funds, but every balance in versions {lo}..{(hi == long.MaxValue ? "" : hi)} was at least that");
+            }
+        }
+
+        // The writes' own versions follow real time: one acknowledged before another began comes first in the log.
+        var placed = 0;
+        foreach (var (account, list) in writes)
+        {
+            foreach (var w in list)
+            {
+                placed++;
+                var (lo, _) = Range(account, w.Invoke, w.Complete);
+                if (lo > w.Version)
+                {
+                    result.Anomalies.Add($"{w.What} on {account} is version {w.Version}, but version {lo} was acknowledged before it began");
+                }
+            }
+        }
+
+        result.What = $"{writes.Count} accounts: {reads} reads at their versions and {refusals} refusals for funds, against {placed} writes placed by their versions";
+        return result;
+    }
+
+    /// <summary>The index of the first element greater than <paramref name="value"/> in <paramref name="sorted"/>.</summary>
+    private static int UpperBound(double[] sorted, double value)
+    {
+        int low = 0, high = sorted.Length;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (sorted[mid] <= value)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
     }
 }
