@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Actors.Tests.Infrastructure;
@@ -7,7 +8,8 @@ namespace Actors.Tests.Faults;
 
 /// <summary>
 /// A silo that stalls under a command (SIGSTOP, as in a long GC pause or a frozen VM) leaves the gateway without an
-/// answer, while the command may already be applied. The gateway must say exactly that: the nemesis run found a vote
+/// answer, while the command may already be applied. The gateway must say exactly that, through each door (Lamernews
+/// API, REST, /ws): the nemesis run found a vote
 /// answered "Something went wrong" (a refusal, to a client) that was in the log, and a deposit answered a bare 500.
 /// </summary>
 [Collection(FaultCollection.Name)]
@@ -46,6 +48,10 @@ public sealed class UnconfirmedAnswerTests(PostgresFixture postgres) : IAsyncLif
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var accountId = JsonDocument.Parse(await opened.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
 
+        // The WebSocket door, connected (and so signed in) while the silo still answers.
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{address.Authority}/ws?token={Uri.EscapeDataString(voter.Auth)}"), CancellationToken.None);
+
         silo.Signal("STOP");
         try
         {
@@ -63,6 +69,13 @@ public sealed class UnconfirmedAnswerTests(PostgresFixture postgres) : IAsyncLif
             var problemText = await deposit.Content.ReadAsStringAsync();
             Assert.True(deposit.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)deposit.StatusCode}: {problemText}");
             Assert.Equal("outcome-unknown", JsonDocument.Parse(problemText).RootElement.GetProperty("code").GetString());
+
+            // /ws: an error reply with the same code, not "Something went wrong".
+            var message = JsonSerializer.SerializeToUtf8Bytes(new { @event = "account.deposit", id = "d1", data = new { account = accountId, amount = 700 } });
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            var reply = await ReplyAsync(socket, "d1");
+            Assert.Equal("error", reply.GetProperty("event").GetString());
+            Assert.True(reply.GetProperty("data").GetProperty("code").GetString() == "outcome-unknown", reply.ToString());
         }
         finally
         {
@@ -120,6 +133,30 @@ public sealed class UnconfirmedAnswerTests(PostgresFixture postgres) : IAsyncLif
         using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new("Bearer", session.Auth);
         return await http.SendAsync(request);
+    }
+
+    /// <summary>The reply to message <paramref name="id"/> (pushes before it are skipped), within 30 s.</summary>
+    private static async Task<JsonElement> ReplyAsync(ClientWebSocket socket, string id)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var text = new MemoryStream();
+            WebSocketReceiveResult received;
+            do
+            {
+                received = await socket.ReceiveAsync(buffer, timeout.Token);
+                text.Write(buffer, 0, received.Count);
+            }
+            while (!received.EndOfMessage);
+
+            var message = JsonDocument.Parse(text.ToArray()).RootElement;
+            if (message.TryGetProperty("id", out var replyTo) && replyTo.ValueKind == JsonValueKind.String && replyTo.GetString() == id)
+            {
+                return message;
+            }
+        }
     }
 
     private static async Task<bool> ReadyAsync(HttpClient http)
