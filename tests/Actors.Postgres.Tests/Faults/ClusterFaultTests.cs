@@ -54,7 +54,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
         await _cluster.StartSiloAsync();
         var (gateway, address) = await _cluster.StartGatewayAsync();
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually(async () => await ReadyAsync(http), "gateway (client mode) ready", TimeSpan.FromSeconds(60));
+        await Eventually(async () => await ProcessCluster.GatewayReadyAsync(http), "gateway (client mode) ready", TimeSpan.FromSeconds(60));
 
         var client = await _cluster.ConnectClientAsync();
         var load = new ProbeLoad(client, probes: 20, workers: 8);
@@ -76,7 +76,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
             silo.Kill();
         }
 
-        Assert.False(await ReadyAsync(http));
+        Assert.False(await ProcessCluster.GatewayReadyAsync(http));
 
         await _cluster.StartSiloAsync();
         await _cluster.StartSiloAsync();
@@ -90,7 +90,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
 
         var deliveredAfter = await ProbeLoad.DeliveredVersionsAsync(client);
         Assert.All(deliveredBefore, s => Assert.True(deliveredAfter.GetValueOrDefault(s.Key) >= s.Value, s.Key));
-        await Eventually(async () => await ReadyAsync(http), "gateway ready again", TimeSpan.FromSeconds(60));
+        await Eventually(async () => await ProcessCluster.GatewayReadyAsync(http), "gateway ready again", TimeSpan.FromSeconds(60));
         Assert.False(gateway.HasExited);
     }
 
@@ -122,21 +122,6 @@ public sealed class ClusterFaultTests(PostgresFixture postgres) : IAsyncLifetime
         await load.AssertNothingLostAsync(client, _cluster.ConnectionString, TimeSpan.FromSeconds(90));
     }
 
-    private static async Task<bool> ReadyAsync(HttpClient http)
-    {
-        try
-        {
-            return (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
 }
 
 /// <summary>The fault tests restart PostgreSQL, so they get a server of their own and run one at a time.</summary>

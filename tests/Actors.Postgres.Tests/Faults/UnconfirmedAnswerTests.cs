@@ -37,7 +37,7 @@ public sealed class UnconfirmedAnswerTests(PostgresFixture postgres) : IAsyncLif
         var silo = await _cluster.StartSiloAsync(SiteSettings);
         var (_, address) = await _cluster.StartGatewayAsync(GatewaySettings);
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        await Eventually(async () => await ReadyAsync(http), "gateway (client mode) ready", TimeSpan.FromSeconds(60));
+        await Eventually(async () => await ProcessCluster.GatewayReadyAsync(http), "gateway (client mode) ready", TimeSpan.FromSeconds(60));
 
         var author = await SignUpAsync(http);
         var voter = await SignUpAsync(http);
@@ -156,18 +156,6 @@ public sealed class UnconfirmedAnswerTests(PostgresFixture postgres) : IAsyncLif
             {
                 return message;
             }
-        }
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient http)
-    {
-        try
-        {
-            return (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
         }
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class LamernewsImportTests(PostgresFixture postgres)
         await cluster.StartSiloAsync();
         var (_, address) = await cluster.StartGatewayAsync();
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        await Eventually(async () => await ReadyAsync(http), "gateway ready", TimeSpan.FromSeconds(90));
+        await Eventually(async () => await ProcessCluster.GatewayReadyAsync(http), "gateway ready", TimeSpan.FromSeconds(90));
 
         // Lists: the deleted news is in neither; ids, titles, times, counts as in Lamernews.
         var latest = await Eventually(() => GetJsonAsync(http, "/api/getnews/latest/0/10"), j => j.GetProperty("count").GetInt32() == 3, "latest holds the imported news", TimeSpan.FromSeconds(30));
@@ -238,22 +238,6 @@ public sealed partial class LamernewsImportTests(PostgresFixture postgres)
         using var doc = JsonDocument.Parse(body);
         Assert.True(doc.RootElement.GetProperty("status").GetString() == "ok", body);
         return doc.RootElement.Clone();
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient http)
-    {
-        try
-        {
-            return (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
     }
 
     private static System.Net.HttpStatusCode HttpStatusCodeOf(int code) => (System.Net.HttpStatusCode)code;

@@ -72,6 +72,19 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         return (gateway, new Uri($"http://127.0.0.1:{port}"));
     }
 
+    /// <summary>Whether the gateway behind <paramref name="http"/> answers <c>/health/ready</c> with success (false while unreachable).</summary>
+    public static async Task<bool> GatewayReadyAsync(HttpClient http)
+    {
+        try
+        {
+            return (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>An Orleans client in the test process, connected like the gateway in client mode.</summary>
     public async Task<IClusterClient> ConnectClientAsync()
     {
